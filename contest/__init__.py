@@ -1,0 +1,1 @@
+"""The contest platform: application shell and the contest domain."""

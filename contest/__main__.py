@@ -1,0 +1,3 @@
+from contest.cli import main
+
+raise SystemExit(main())

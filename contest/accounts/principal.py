@@ -1,0 +1,33 @@
+"""Who is calling: the signed-in person and their grants, or nobody."""
+
+import msgspec
+
+from contest.accounts.tables import Role
+
+
+class GrantView(msgspec.Struct, frozen=True):
+    role: Role
+    contest_id: int | None = None
+    region_id: int | None = None
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    user_id: int
+    name: str
+    email: str
+    kind: str
+    language: str = "zh-CN"
+    grants: tuple[GrantView, ...] = ()
+
+    def has_role(self, role: Role, contest_id: int | None = None) -> bool:
+        """Admins hold every right; other grants count for their contest (or all, when unscoped)."""
+        for grant in self.grants:
+            if grant.role == Role.ADMIN:
+                return True
+            if grant.role == role and (contest_id is None or grant.contest_id in (None, contest_id)):
+                return True
+        return False
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.grants)

@@ -1,0 +1,123 @@
+"""The application factory: the composition root that wires settings, database, Redis, S3,
+the JSON API, the pages and the error handling into one Litestar app."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from arq.connections import ArqRedis
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from contest.accounts.guards import access_of, public
+from contest.clock import Clock, SystemClock
+from contest.db import close_engine, open_engine
+from contest.health import HealthController
+from contest.http import content_security_policy, exception_handler, request_id_middleware, security_headers_hook
+from contest.outbox.service import run_relay
+from contest.settings import Settings
+from contest.store import store_for
+from frontend import create_frontend_router, template_config
+
+log = logging.getLogger(__name__)
+
+API_PATH = "/api/v1"
+
+
+class UnguardedRoute(Exception):
+    """A route does not say who may call it; the app refuses to start."""
+
+
+def api_routers() -> list[Router]:
+    """The JSON API, one router per domain; later capabilities add theirs here."""
+    from contest.regions.api import RegionController
+
+    return [Router(path=API_PATH, route_handlers=[RegionController])]
+
+
+def check_routes_guarded(app: Litestar) -> None:
+    """Default deny: every route handler must carry exactly one access guard."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if getattr(handler.fn, "__name__", "") == "options_handler":
+                continue  # Litestar's automatic CORS pre-flight answer
+            declared = access_of(list(handler.resolve_guards()))
+            if len(declared) != 1:
+                raise UnguardedRoute(
+                    f"route {route.path} ({handler.handler_name}) declares {declared or 'no'} access guard; "
+                    "give it exactly one of contest.accounts.guards"
+                )
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
+    """Build the app for `settings`. The lifespan opens the database and the Redis/S3 clients."""
+    clock = clock or SystemClock()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = await open_engine(settings)
+        redis = ArqRedis.from_url(settings.redis_url) if settings.redis_url else None
+        app.state.redis = redis
+        app.state.store = store_for(settings) if settings.s3_endpoint else None
+        relay = asyncio.create_task(run_relay(redis, clock)) if redis is not None else None
+        try:
+            yield
+        finally:
+            if relay is not None:
+                relay.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay
+            if redis is not None:
+                await redis.aclose()
+            await close_engine(engine)
+
+    def provide_settings() -> Settings:
+        return settings
+
+    def provide_clock() -> Clock:
+        return clock
+
+    openapi = OpenAPIConfig(
+        title="Contest platform API",
+        version="1",
+        description="JSON API of the national mini-program contest platform.",
+        render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+        openapi_router=Router(path=f"{API_PATH}/schema", route_handlers=[], guards=[public]),
+        components=Components(
+            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},
+        ),
+        use_handler_docstrings=True,
+    )
+    app = Litestar(
+        route_handlers=[HealthController, *api_routers(), create_frontend_router()],
+        lifespan=[lifespan],
+        dependencies={
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "clock": Provide(provide_clock, sync_to_thread=False),
+        },
+        exception_handlers={Exception: exception_handler},
+        middleware=[request_id_middleware],
+        before_send=[
+            security_headers_hook(
+                content_security_policy(settings.s3_public_url or settings.s3_endpoint),
+                hsts=settings.public_base_url.startswith("https://"),
+            )
+        ],
+        template_config=template_config(),
+        openapi_config=openapi,
+        debug=False,
+        state=_initial_state(settings),
+    )
+    check_routes_guarded(app)
+    return app
+
+
+def _initial_state(settings: Settings) -> Any:
+    from litestar.datastructures import State
+
+    return State({"settings": settings, "redis": None, "store": None})

@@ -1,0 +1,52 @@
+"""Recording who changed what, when. The only write path to the audit log: there is no update."""
+
+from typing import Any
+
+import msgspec
+
+from contest.audit.tables import AuditEntry
+from contest.clock import Clock
+from contest.context import current_request_id
+from contest.db import current_engine
+
+
+def _plain(value: Any) -> Any:
+    return None if value is None else msgspec.to_builtins(value)
+
+
+async def record(
+    clock: Clock,
+    *,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> None:
+    """Append an audit entry. Call it inside the write transaction of the change it describes."""
+    if current_engine().current_transaction.get() is None:
+        raise RuntimeError("audit.record must run inside the change's write_transaction")
+    await AuditEntry.insert(
+        AuditEntry(
+            actor=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=_plain(before),
+            after=_plain(after),
+            reason=reason,
+            at=clock.now(),
+            request_id=current_request_id(),
+        )
+    )
+
+
+async def entries_for(object_type: str, object_id: object) -> list[dict[str, Any]]:
+    """The history of one object, oldest first."""
+    return await (
+        AuditEntry.select()
+        .where((AuditEntry.object_type == object_type) & (AuditEntry.object_id == str(object_id)))
+        .order_by(AuditEntry.id)
+    )

@@ -1,0 +1,19 @@
+"""The audit log: append-only (a database trigger refuses UPDATE and DELETE)."""
+
+from piccolo.columns import JSON, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from contest.accounts.tables import User
+
+
+class AuditEntry(Table):
+    # None for the system itself (jobs, CLI seeding).
+    actor = ForeignKey(User, null=True, default=None)
+    action = Varchar(length=64, index=True)
+    object_type = Varchar(length=32)
+    object_id = Varchar(length=64, index=True)
+    before = JSON(null=True, default=None)
+    after = JSON(null=True, default=None)
+    reason = Text(default="")
+    at = Timestamptz()
+    request_id = Varchar(length=64, default="")

@@ -1,0 +1,204 @@
+"""The `contest` command line: migrate, serve, worker, demo, create-admin."""
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+
+from contest import db
+from contest.clock import SystemClock
+from contest.settings import Settings, SettingsError, load_settings, with_secret_key
+
+log = logging.getLogger("contest")
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Settings as environment variables, for child processes (the worker) to load the same."""
+    env: dict[str, str] = {}
+    for field in Settings.__struct_fields__:
+        value = getattr(settings, field)
+        if value is None:
+            continue
+        env[field.upper()] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return env
+
+
+def _load() -> Settings:
+    try:
+        return with_secret_key(load_settings())
+    except SettingsError as exc:
+        print(f"contest: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    engine = await db.open_engine(settings)
+    try:
+        return await work()
+    finally:
+        await db.close_engine(engine)
+
+
+async def _prepare(settings: Settings, *, migrate: bool, demo: bool) -> None:
+    """Before serving: migrations (applied or required), reference data, bucket, demo seed."""
+    from contest.demo import saved_login, seed_demo
+    from contest.regions.service import ensure_regions
+
+    if migrate:
+        await db.migrate()
+    await db.require_migrated()
+    await ensure_regions()
+    if settings.s3_endpoint:
+        from contest.store import store_for
+
+        await store_for(settings).ensure_bucket([settings.public_base_url])
+    if demo:
+        login = await seed_demo(settings, SystemClock()) or saved_login(settings)
+        if login:
+            print(f"\n  Demo organizer log-in: {login.email} / {login.password}\n", flush=True)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from contest.regions.service import ensure_regions
+
+    async def work() -> None:
+        await db.migrate()
+        await ensure_regions()
+
+    asyncio.run(_with_db(settings, work))
+    print("contest: database is up to date")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from contest.demo import saved_login, seed_demo
+
+    async def work() -> None:
+        await db.require_migrated()
+        login = await seed_demo(settings, SystemClock())
+        if login is None:
+            saved = saved_login(settings)
+            print("contest: the demo contest is already seeded" + (f"; organizer {saved.email}" if saved else ""))
+        else:
+            print(f"contest: demo seeded. Organizer log-in: {login.email} / {login.password}")
+
+    asyncio.run(_with_db(settings, work))
+    return 0
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from contest.accounts import service as accounts
+    from contest.accounts.passwords import hasher_for
+    from contest.accounts.tables import AccountKind, Role
+
+    password = args.password or os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 10:
+        print("contest: the password needs at least 10 characters", file=sys.stderr)
+        return 2
+
+    async def work() -> None:
+        await db.require_migrated()
+        clock = SystemClock()
+        user_id = await accounts.create_user(
+            clock, hasher_for(settings), email=args.email, name=args.name, kind=AccountKind.STAFF, password=password
+        )
+        await accounts.grant(clock, user_id=user_id, role=Role.ADMIN)
+
+    asyncio.run(_with_db(settings, work))
+    print(f"contest: admin {args.email} created")
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from contest.worker import build_worker
+
+    if not settings.redis_url:
+        print("contest: REDIS_URL is required for `contest worker`", file=sys.stderr)
+        return 2
+    build_worker(settings).run()
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from contest.app import create_app
+    from contest.embedded import start_embedded
+    from contest.supervisor import Supervisor
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    settings = msgspec.structs.replace(settings, host=host, port=port)
+    supervisor = Supervisor(settings.var_path / "log")
+    try:
+        if settings.embedded_redis or settings.embedded_s3:
+            print("contest: starting embedded services under", settings.var_path, flush=True)
+            endpoints = start_embedded(
+                settings.var_path,
+                bucket=settings.s3_bucket,
+                need_redis=settings.embedded_redis,
+                need_s3=settings.embedded_s3,
+                supervisor=supervisor,
+            )
+            settings = msgspec.structs.replace(
+                settings,
+                redis_url=endpoints.redis_url or settings.redis_url,
+                s3_endpoint=endpoints.s3_endpoint or settings.s3_endpoint,
+                s3_access_key=endpoints.s3_access_key or settings.s3_access_key,
+                s3_secret_key=endpoints.s3_secret_key or settings.s3_secret_key,
+                embedded_worker=settings.run_worker_in_serve,
+            )
+        asyncio.run(_with_db(settings, lambda: _prepare(settings, migrate=args.migrate, demo=args.demo)))
+        if settings.run_worker_in_serve:
+            supervisor.start(
+                "worker",
+                [sys.executable, "-m", "contest", "worker"],
+                env={**os.environ, **settings_env(settings)},
+            )
+        print(f"contest: serving on http://{host}:{port}", flush=True)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
+                    proxy_headers=False, server_header=False)
+        return 0
+    except db.MigrationsPending as exc:
+        print(f"contest: {exc}", file=sys.stderr)
+        return 3
+    finally:
+        supervisor.stop_all()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="contest", description="National mini-program contest platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations and reference data").set_defaults(run=cmd_migrate)
+    serve = sub.add_parser("serve", help="run the web app (and embedded services when none are configured)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--migrate", action="store_true", help="apply pending migrations first")
+    serve.add_argument("--demo", action="store_true", help="seed the demo contest into an empty database")
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("worker", help="run a job worker against REDIS_URL").set_defaults(run=cmd_worker)
+    sub.add_parser("demo", help="seed the demo contest").set_defaults(run=cmd_demo)
+    admin = sub.add_parser("create-admin", help="create the first administrator")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Administrator")
+    admin.add_argument("--password", default=None, help="or ADMIN_PASSWORD, or asked interactively")
+    admin.set_defaults(run=cmd_create_admin)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = _load()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    result: int = args.run(settings, args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

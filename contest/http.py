@@ -1,0 +1,122 @@
+"""The one place where errors become HTTP responses, plus the headers every response carries.
+
+API paths (and JSON clients) get `{"status", "message", "fields"}`; pages get a friendly HTML
+error page rendered by the frontend.
+"""
+
+import logging
+import secrets
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.types import Message, Scope
+
+from contest.context import reset_request_id, set_request_id
+from contest.errors import DomainError
+from frontend.errors import render_error_page
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+
+
+class ErrorBody(msgspec.Struct):
+    """The single error shape of the JSON API."""
+
+    status: int
+    message: str
+    fields: dict[str, str] = {}
+
+
+def _validation_fields(extra: Any) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in extra if isinstance(extra, list) else []:
+        if isinstance(item, dict):
+            key = str(item.get("key") or item.get("source") or "body")
+            fields[key] = str(item.get("message", "invalid value"))
+    return fields
+
+
+def describe(exc: Exception) -> ErrorBody:
+    """Status, human message and field details for any exception (500 hides internals)."""
+    if isinstance(exc, DomainError):
+        return ErrorBody(exc.status_code, exc.message, exc.fields)
+    if isinstance(exc, ValidationException):
+        fields = _validation_fields(exc.extra)
+        message = "Some fields are missing or invalid." if fields else (exc.detail or "Invalid request.")
+        return ErrorBody(400, message, fields)
+    if isinstance(exc, NotFoundException):
+        return ErrorBody(404, "Not found.")
+    if isinstance(exc, HTTPException):
+        return ErrorBody(exc.status_code, exc.detail)
+    return ErrorBody(500, "Something went wrong on our side; the error was logged.")
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith(API_PREFIX):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def exception_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    body = describe(exc)
+    if body.status >= 500:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if wants_json(request):
+        headers = {"WWW-Authenticate": "Bearer"} if body.status == 401 else None
+        return Response(body, status_code=body.status, headers=headers)
+    return render_error_page(request, body.status, body.message)
+
+
+def content_security_policy(s3_public_url: str) -> str:
+    # Browsers upload straight to S3, so its public address is an allowed connect/img source.
+    s3 = f" {s3_public_url.rstrip('/')}" if s3_public_url else ""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:{s3}; media-src 'self'{s3}; connect-src 'self'{s3}; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    )
+
+
+def security_headers_hook(csp: str, hsts: bool) -> Any:
+    """A before_send hook adding security headers and the request id to every response."""
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if hsts:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        request_id = scope.get("state", {}).get("request_id")
+        if request_id:
+            headers["X-Request-ID"] = request_id
+
+    return before_send
+
+
+def request_id_middleware(app: Any) -> Any:
+    """Take a sane X-Request-ID from the caller (a proxy) or make one; audit rows carry it."""
+
+    async def middleware(scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+            ok = 0 < len(incoming) <= 64 and incoming.replace("-", "").isalnum()
+            request_id = incoming if ok else secrets.token_hex(8)
+            scope.setdefault("state", {})["request_id"] = request_id
+            token = set_request_id(request_id)
+            try:
+                await app(scope, receive, send)
+            finally:
+                reset_request_id(token)
+            return
+        await app(scope, receive, send)
+
+    return middleware

@@ -1,0 +1,15 @@
+"""The job outbox: a row written with the change, handed to arq after commit."""
+
+from piccolo.columns import JSON, Integer, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class OutboxJob(Table):
+    # kind + object + input version: a re-run after a change gets a new id, a replay the same one.
+    job_id = Varchar(length=200, unique=True)
+    function = Varchar(length=100)
+    kwargs = JSON(default="{}")
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
+    last_error = Text(default="")

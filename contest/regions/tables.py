@@ -1,0 +1,26 @@
+"""Regions (赛区), their provinces and the universities that belong to them."""
+
+from piccolo.columns import ForeignKey, Integer, Text, Varchar
+from piccolo.table import Table
+
+
+class Region(Table):
+    code = Varchar(length=8, unique=True)
+    name_zh = Varchar(length=32)
+    name_en = Varchar(length=64)
+    sort_order = Integer(default=0)
+
+
+class Province(Table):
+    name_zh = Varchar(length=32, unique=True)
+    region = ForeignKey(Region, null=False)
+
+
+class University(Table):
+    name_zh = Varchar(length=100, unique=True, index=True)
+    name_en = Varchar(length=200, default="")
+    region = ForeignKey(Region, null=False)
+    # None for overseas universities.
+    province = ForeignKey(Province, null=True, default=None)
+    # Space-separated e-mail domains used to confirm teachers, e.g. "tsinghua.edu.cn mails.tsinghua.edu.cn".
+    email_domains = Text(default="")

@@ -1,0 +1,1 @@
+"""The judging engine: conflicts, assignment, score sheets, normalisation, ranking, awards."""

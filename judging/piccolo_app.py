@@ -1,0 +1,13 @@
+"""Piccolo app of the judging engine; its tables reference the contest app's, so it migrates after it."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+APP_CONFIG = AppConfig(
+    app_name="judging",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[],
+    migration_dependencies=["contest.piccolo_app"],
+    commands=[],
+)
