@@ -1,4 +1,4 @@
-"""Piccolo app of the contest domain: accounts, regions, contests, audit log and job outbox."""
+"""Piccolo app of the contest domain: accounts, regions, contests, teams, mail, audit log, job outbox."""
 
 import os
 
@@ -14,6 +14,8 @@ APP_CONFIG = AppConfig(
             "contest.accounts.tables",
             "contest.audit.tables",
             "contest.outbox.tables",
+            "contest.teams.tables",
+            "contest.mail.tables",
         ],
         exclude_imported=True,
     ),

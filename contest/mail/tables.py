@@ -1,0 +1,20 @@
+"""Every e-mail the platform sends, recorded with its delivery state."""
+
+from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from contest.accounts.tables import User
+
+
+class MailMessage(Table):
+    recipient = Varchar(length=254, index=True)
+    user = ForeignKey(User, null=True, default=None)
+    language = Varchar(length=8)
+    template = Varchar(length=64)
+    subject = Varchar(length=300)
+    body_text = Text()
+    # queued -> sent | failed (retried by the job until arq gives up)
+    status = Varchar(length=16, default="queued")
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+    error = Text(default="")
