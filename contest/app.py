@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from argon2 import PasswordHasher
 from arq.connections import ArqRedis
 from litestar import Litestar, Router
 from litestar.di import Provide
@@ -14,11 +15,18 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from contest.accounts.auth import auth_middleware_factory
 from contest.accounts.guards import access_of, public
+from contest.accounts.passwords import hasher_for
 from contest.clock import Clock, SystemClock
 from contest.db import close_engine, open_engine
 from contest.health import HealthController
-from contest.http import content_security_policy, exception_handler, request_id_middleware, security_headers_hook
+from contest.http import (
+    content_security_policy,
+    exception_handler,
+    request_id_middleware,
+    security_headers_hook,
+)
 from contest.outbox.service import run_relay
 from contest.settings import Settings
 from contest.store import store_for
@@ -35,9 +43,36 @@ class UnguardedRoute(Exception):
 
 def api_routers() -> list[Router]:
     """The JSON API, one router per domain; later capabilities add theirs here."""
+    from contest.accounts.api import AuthController, MeController, StaffController
     from contest.regions.api import RegionController
+    from contest.teams.api import (
+        AdvisorRequestController,
+        ChangeRequestController,
+        ContestTeamsController,
+        InvitationController,
+        OrganizerTeamController,
+        OrganizerTeamListController,
+        TeamController,
+    )
 
-    return [Router(path=API_PATH, route_handlers=[RegionController])]
+    return [
+        Router(
+            path=API_PATH,
+            route_handlers=[
+                AuthController,
+                MeController,
+                StaffController,
+                RegionController,
+                ContestTeamsController,
+                TeamController,
+                InvitationController,
+                AdvisorRequestController,
+                ChangeRequestController,
+                OrganizerTeamController,
+                OrganizerTeamListController,
+            ],
+        )
+    ]
 
 
 def check_routes_guarded(app: Litestar) -> None:
@@ -82,6 +117,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     def provide_clock() -> Clock:
         return clock
 
+    hasher = hasher_for(settings)
+
+    def provide_hasher() -> PasswordHasher:
+        return hasher
+
     openapi = OpenAPIConfig(
         title="Contest platform API",
         version="1",
@@ -99,9 +139,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
             "clock": Provide(provide_clock, sync_to_thread=False),
+            "hasher": Provide(provide_hasher, sync_to_thread=False),
         },
         exception_handlers={Exception: exception_handler},
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, auth_middleware_factory(settings, clock)],
         before_send=[
             security_headers_hook(
                 content_security_policy(settings.s3_public_url or settings.s3_endpoint),

@@ -162,8 +162,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
                 env={**os.environ, **settings_env(settings)},
             )
         print(f"contest: serving on http://{host}:{port}", flush=True)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
-                    proxy_headers=False, server_header=False)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level=settings.log_level.lower(),
+            proxy_headers=False,
+            server_header=False,
+        )
         return 0
     except db.MigrationsPending as exc:
         print(f"contest: {exc}", file=sys.stderr)

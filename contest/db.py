@@ -27,9 +27,7 @@ APPS = ("contest.piccolo_app", "judging.piccolo_app")
 
 AfterCommit = Callable[[], Awaitable[None]]
 # Callbacks queued by the current outermost write transaction, run once it has committed.
-_after_commit: contextvars.ContextVar[list[AfterCommit] | None] = contextvars.ContextVar(
-    "after_commit", default=None
-)
+_after_commit: contextvars.ContextVar[list[AfterCommit] | None] = contextvars.ContextVar("after_commit", default=None)
 
 
 class MigrationsPending(Exception):

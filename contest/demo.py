@@ -50,7 +50,11 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     )
     login = DemoLogin(ORGANIZER_EMAIL, secrets.token_urlsafe(12))
     organizer = await accounts.create_user(
-        clock, hasher_for(settings), email=login.email, name="大赛组委会", kind=AccountKind.STAFF,
+        clock,
+        hasher_for(settings),
+        email=login.email,
+        name="大赛组委会",
+        kind=AccountKind.STAFF,
         password=login.password,
     )
     await accounts.grant(clock, user_id=organizer, role=Role.ORGANIZER, contest_id=contest_id)

@@ -62,6 +62,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 low-memory profile). Tests lower them.
     argon2_time_cost: Positive = 3
     argon2_memory_kib: Annotated[int, msgspec.Meta(ge=1024)] = 65536
+    # Log-in attempts allowed per window, per account and per client address (kept in Redis).
+    login_limit_per_account: Positive = 10
+    login_limit_per_address: Positive = 100
+    login_limit_window_seconds: Positive = 900
+    session_days: Positive = 14
     log_level: Annotated[str, msgspec.Meta(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
 
     @property

@@ -31,3 +31,15 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(grant.role for grant in self.grants)
+
+    def organizer_regions(self, contest_id: int) -> frozenset[int] | None:
+        """Regions a (regional) organizer of this contest oversees; None means every region."""
+        regions: set[int] = set()
+        for grant in self.grants:
+            if grant.role == Role.ADMIN:
+                return None
+            if grant.role == Role.ORGANIZER and grant.contest_id in (None, contest_id):
+                if grant.region_id is None:
+                    return None
+                regions.add(grant.region_id)
+        return frozenset(regions)

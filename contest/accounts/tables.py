@@ -6,6 +6,7 @@ from piccolo.columns import (
     Boolean,
     ForeignKey,
     Integer,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -36,6 +37,7 @@ class TeacherStatus(StrEnum):
 
 
 class User(Table, tablename="users"):
+    id: Serial  # added by Piccolo; declared for type checkers
     email = Varchar(length=254, unique=True, index=True)
     name = Varchar(length=100)
     kind = Varchar(length=16, choices=AccountKind)
@@ -60,6 +62,7 @@ class User(Table, tablename="users"):
 class Grant(Table):
     """A right held by a user: admin (global), organizer or judge of a contest, maybe one region."""
 
+    id: Serial  # added by Piccolo; declared for type checkers
     user = ForeignKey(User, null=False)
     role = Varchar(length=16, choices=Role)
     contest = ForeignKey(Contest, null=True, default=None)
@@ -70,6 +73,7 @@ class Grant(Table):
 class Session(Table, tablename="user_session"):
     """A browser session. Kept in the database so every app process sees the same sessions."""
 
+    id: Serial  # added by Piccolo; declared for type checkers
     # SHA-256 of the cookie's secret: a leaked table does not leak live sessions.
     token_hash = Varchar(length=64, unique=True, index=True)
     user = ForeignKey(User, null=False, index=True)
@@ -82,6 +86,7 @@ class Session(Table, tablename="user_session"):
 class ApiToken(Table):
     """A personal API token for scripts (Authorization: Bearer)."""
 
+    id: Serial  # added by Piccolo; declared for type checkers
     token_hash = Varchar(length=64, unique=True, index=True)
     user = ForeignKey(User, null=False, index=True)
     name = Varchar(length=100)
@@ -98,6 +103,7 @@ class TokenPurpose(StrEnum):
 class EmailToken(Table):
     """A single-use link sent by e-mail (verification, password reset)."""
 
+    id: Serial  # added by Piccolo; declared for type checkers
     token_hash = Varchar(length=64, unique=True, index=True)
     purpose = Varchar(length=32, choices=TokenPurpose)
     user = ForeignKey(User, null=False, index=True)

@@ -1,12 +1,13 @@
 """The audit log: append-only (a database trigger refuses UPDATE and DELETE)."""
 
-from piccolo.columns import JSON, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from contest.accounts.tables import User
 
 
 class AuditEntry(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     # None for the system itself (jobs, CLI seeding).
     actor = ForeignKey(User, null=True, default=None)
     action = Varchar(length=64, index=True)

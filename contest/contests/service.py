@@ -18,7 +18,11 @@ async def create_contest(
         )
         contest_id: int = rows[0]["id"]
         await audit.record(
-            clock, actor_id=actor_id, action="contest.create", object_type="contest", object_id=contest_id,
+            clock,
+            actor_id=actor_id,
+            action="contest.create",
+            object_type="contest",
+            object_id=contest_id,
             after={"slug": slug, "name_zh": name_zh},
         )
     return contest_id

@@ -1,10 +1,11 @@
 """A contest (one edition of the competition), its team rules and its tracks."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class Contest(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     slug = Varchar(length=64, unique=True)
     name_zh = Varchar(length=200)
     name_en = Varchar(length=200, default="")
@@ -24,6 +25,7 @@ class Contest(Table):
 
 
 class Track(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     contest = ForeignKey(Contest, null=False, index=True)
     code = Varchar(length=32)
     name_zh = Varchar(length=100)

@@ -1,12 +1,13 @@
 """Every e-mail the platform sends, recorded with its delivery state."""
 
-from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from contest.accounts.tables import User
 
 
 class MailMessage(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     recipient = Varchar(length=254, index=True)
     user = ForeignKey(User, null=True, default=None)
     language = Varchar(length=8)

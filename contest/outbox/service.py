@@ -6,6 +6,7 @@ queued or still holds a kept result, so ids carry the input version: see `job_id
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
@@ -78,10 +79,8 @@ async def run_relay(redis: ArqRedis, clock: Clock, interval: float = 5.0) -> Non
                 await relay(redis, clock)
             except Exception:
                 log.exception("outbox relay failed; retrying")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout=interval)
-            except TimeoutError:
-                pass
             event.clear()
     finally:
         _wakeups.discard(event)
@@ -89,4 +88,3 @@ async def run_relay(redis: ArqRedis, clock: Clock, interval: float = 5.0) -> Non
 
 async def pending_count() -> int:
     return await OutboxJob.count().where(OutboxJob.sent_at.is_null())
-

@@ -821,12 +821,12 @@ async def forwards():
     manager.add_column(
         table_class_name="Team",
         tablename="team",
-        column_name="join_code_hash",
-        db_column_name="join_code_hash",
+        column_name="join_code",
+        db_column_name="join_code",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 64,
+            "length": 16,
             "default": None,
             "null": True,
             "primary_key": False,

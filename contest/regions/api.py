@@ -1,10 +1,21 @@
-"""JSON API of regions."""
+"""JSON API of regions and universities."""
+
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
 
-from contest.accounts.guards import public
+from contest.accounts.api import me
+from contest.accounts.guards import organizer, public
+from contest.clock import Clock
+from contest.errors import InvalidInput
 from contest.regions import service
+from contest.regions.importer import parse_universities
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class RegionOut(msgspec.Struct):
@@ -15,12 +26,47 @@ class RegionOut(msgspec.Struct):
     provinces: list[str]
 
 
+class UniversityOut(msgspec.Struct):
+    id: int
+    name_zh: str
+    name_en: str
+    region_code: str
+    province: str | None
+
+
+class ImportForm(msgspec.Struct):
+    file: UploadFile
+
+
 class RegionController(Controller):
-    path = "/regions"
+    path = "/"
     tags = ["regions"]
 
-    @get("/", guards=[public])
+    @get("/regions", guards=[public])
     async def list_regions(self) -> list[RegionOut]:
         """The contest's regions (赛区) with their provinces, in the order the rules list them."""
-        rows = await service.list_regions()
-        return [msgspec.convert(row, RegionOut, from_attributes=False, strict=False) for row in rows]
+        return [msgspec.convert(row, RegionOut) for row in await service.list_regions()]
+
+    @get("/universities", guards=[public])
+    async def universities(
+        self, q: Annotated[str, Parameter(max_length=50)] = "", limit: Annotated[int, Parameter(ge=1, le=100)] = 20
+    ) -> list[UniversityOut]:
+        """Search universities by Chinese or English name (for the sign-up picker)."""
+        return [msgspec.convert(row, UniversityOut) for row in await service.search_universities(q, limit)]
+
+    @post("/universities/import", guards=[organizer])
+    async def import_universities(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        clock: Clock,
+    ) -> service.ImportReport:
+        """Import universities from CSV or XLSX. Any bad row refuses the file, with a per-row report."""
+        content = await data.file.read()
+        if len(content) > MAX_IMPORT_BYTES:
+            raise InvalidInput("The file is larger than 5 MB.", {"file": "too large"})
+        try:
+            parsed = parse_universities(content, data.file.filename or "upload.csv")
+        except ValueError as exc:
+            raise InvalidInput(f"The file cannot be read: {exc}.", {"file": str(exc)}) from None
+        return await service.import_universities(clock, me(request).user_id, parsed)

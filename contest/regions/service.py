@@ -6,7 +6,11 @@ from typing import Any
 
 import msgspec
 
+from contest.audit import service as audit
+from contest.clock import Clock
 from contest.db import write_transaction
+from contest.errors import InvalidInput
+from contest.regions.importer import ParsedFile, RowError, UniversityLine
 from contest.regions.tables import Province, Region, University
 
 
@@ -92,3 +96,86 @@ async def add_universities(rows: list[UniversityRow]) -> int:
         if new:
             await University.insert(*new)
         return len(new)
+
+
+class ImportReport(msgspec.Struct):
+    created: int
+    updated: int
+    errors: list[RowError]
+
+
+async def import_universities(clock: Clock, actor_id: int, parsed: ParsedFile) -> ImportReport:
+    """Create or update universities by Chinese name. Any bad row refuses the whole file (with a
+    report of every bad row), so a half-imported list never exists."""
+    provinces = {p["name_zh"]: p for p in await Province.select(Province.id, Province.name_zh, Province.region)}
+    regions = {}
+    for r in await Region.select(Region.id, Region.code, Region.name_zh, Region.name_en):
+        for key in (r["code"], r["name_zh"], r["name_en"]):
+            regions[key.lower()] = r["id"]
+    errors = list(parsed.errors)
+    resolved: list[tuple[UniversityLine, int, int | None]] = []
+    for row in parsed.rows:
+        province = provinces.get(row.province) if row.province else None
+        region = regions.get(row.region.lower()) if row.region else None
+        if row.province and province is None:
+            errors.append(RowError(row.line, f"unknown province: {row.province}"))
+        elif row.region and region is None:
+            errors.append(RowError(row.line, f"unknown region: {row.region}"))
+        elif province is not None and region is not None and province["region"] != region:
+            errors.append(RowError(row.line, f"{row.province} is not in region {row.region}"))
+        else:
+            resolved.append((row, province["region"] if province else region, province["id"] if province else None))
+    if errors:
+        raise InvalidInput(
+            f"{len(errors)} row(s) need fixing; nothing was imported.",
+            {f"line {e.line}": e.message for e in sorted(errors, key=lambda e: e.line)},
+        )
+    created = updated = 0
+    async with write_transaction():
+        existing = {u["name_zh"]: u["id"] for u in await University.select(University.id, University.name_zh)}
+        for row, region_id, province_id in resolved:
+            values = {
+                University.name_en: row.name_en,
+                University.region: region_id,
+                University.province: province_id,
+                University.email_domains: row.email_domains,
+            }
+            if row.name_zh in existing:
+                await University.update(values).where(University.id == existing[row.name_zh])
+                updated += 1
+            else:
+                await University.insert(
+                    University(
+                        name_zh=row.name_zh,
+                        name_en=row.name_en,
+                        region=region_id,
+                        province=province_id,
+                        email_domains=row.email_domains,
+                    )
+                )
+                created += 1
+        await audit.record(
+            clock,
+            actor_id=actor_id,
+            action="university.import",
+            object_type="university",
+            object_id="*",
+            after={"created": created, "updated": updated},
+        )
+    return ImportReport(created, updated, [])
+
+
+async def search_universities(query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Universities whose Chinese or English name contains `query` (all of them, in order, when empty)."""
+    select = University.select(
+        University.id,
+        University.name_zh,
+        University.name_en,
+        University.region.code.as_alias("region_code"),
+        University.province.name_zh.as_alias("province"),
+    )
+    query = query.strip()
+    if query:
+        pattern = "%" + query.replace("%", "").replace("_", "") + "%"
+        select = select.where(University.name_zh.like(pattern) | University.name_en.ilike(pattern))
+    return await select.order_by(University.name_zh).limit(limit)

@@ -1,10 +1,11 @@
 """Regions (赛区), their provinces and the universities that belong to them."""
 
-from piccolo.columns import ForeignKey, Integer, Text, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Varchar
 from piccolo.table import Table
 
 
 class Region(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     code = Varchar(length=8, unique=True)
     name_zh = Varchar(length=32)
     name_en = Varchar(length=64)
@@ -12,11 +13,13 @@ class Region(Table):
 
 
 class Province(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     name_zh = Varchar(length=32, unique=True)
     region = ForeignKey(Region, null=False)
 
 
 class University(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     name_zh = Varchar(length=100, unique=True, index=True)
     name_en = Varchar(length=200, default="")
     region = ForeignKey(Region, null=False)

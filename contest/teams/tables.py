@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from piccolo.columns import JSON, Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from contest.accounts.tables import User
@@ -17,6 +17,7 @@ class TeamStatus(StrEnum):
 
 
 class Team(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     contest = ForeignKey(Contest, null=False, index=True)
     track = ForeignKey(Track, null=False)
     university = ForeignKey(University, null=False, index=True)
@@ -24,13 +25,14 @@ class Team(Table):
     status = Varchar(length=16, choices=TeamStatus, default=TeamStatus.ACTIVE.value)
     status_reason = Text(default="")
     leader = ForeignKey(User, null=False)
-    # Hash of the revocable join code (None when there is none).
-    join_code_hash = Varchar(length=64, null=True, default=None, unique=True)
+    # The revocable join code the leader shares with teammates (None when there is none).
+    join_code = Varchar(length=16, null=True, default=None, unique=True)
     created_at = Timestamptz()
     # Unique together (contest, name): a unique index in the migration (SQLite cannot add constraints).
 
 
 class TeamMember(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     team = ForeignKey(Team, null=False, index=True)
     user = ForeignKey(User, null=False, index=True)
     # Denormalised so the database itself enforces one team per student per contest.
@@ -49,6 +51,7 @@ class InvitationStatus(StrEnum):
 class Invitation(Table):
     """A single-use e-mail invitation to join a team."""
 
+    id: Serial  # added by Piccolo; declared for type checkers
     team = ForeignKey(Team, null=False, index=True)
     email = Varchar(length=254)
     token_hash = Varchar(length=64, unique=True, index=True)
@@ -69,6 +72,7 @@ class AdvisorStatus(StrEnum):
 class TeamAdvisor(Table):
     """A teacher advising a team: a relation, not a role. Confirmed by the teacher through a link."""
 
+    id: Serial  # added by Piccolo; declared for type checkers
     team = ForeignKey(Team, null=False, index=True)
     user = ForeignKey(User, null=False, index=True)
     status = Varchar(length=16, choices=AdvisorStatus, default=AdvisorStatus.PENDING.value)
@@ -88,6 +92,7 @@ class ChangeStatus(StrEnum):
 class ChangeRequest(Table):
     """A roster change after the lock: every current member approves, then an organizer decides."""
 
+    id: Serial  # added by Piccolo; declared for type checkers
     team = ForeignKey(Team, null=False, index=True)
     requested_by = ForeignKey(User, null=False)
     # e.g. {"op": "add_member", "email": ...} / {"op": "remove_member", "user_id": ...}
@@ -101,6 +106,7 @@ class ChangeRequest(Table):
 
 
 class ChangeApproval(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
     request = ForeignKey(ChangeRequest, null=False, index=True)
     member = ForeignKey(User, null=False)
     approved = Boolean()

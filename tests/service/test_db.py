@@ -30,7 +30,6 @@ async def test_reference_regions_are_seeded(service_db):
     assert codes == ["NE", "NC", "EC", "CC", "NW", "SW", "SC", "OS"]
 
 
-
 async def test_commit_runs_callbacks_and_rollback_changes_nothing(fresh_settings):
     engine = await db.open_engine(fresh_settings)
     ran: list[str] = []
