@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -29,7 +30,18 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def read_dotenv(path: Path) -> None:
+    """Export KEY=VALUE lines of a .env file, without overriding the real environment."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
 def _load() -> Settings:
+    read_dotenv(Path(".env"))
     try:
         return with_secret_key(load_settings())
     except SettingsError as exc:
@@ -47,7 +59,7 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> An
 
 async def _prepare(settings: Settings, *, migrate: bool, demo: bool) -> None:
     """Before serving: migrations (applied or required), reference data, bucket, demo seed."""
-    from contest.demo import saved_login, seed_demo
+    from contest.demo import describe, saved_login, seed_demo
     from contest.regions.service import ensure_regions
 
     if migrate:
@@ -61,7 +73,7 @@ async def _prepare(settings: Settings, *, migrate: bool, demo: bool) -> None:
     if demo:
         login = await seed_demo(settings, SystemClock()) or saved_login(settings)
         if login:
-            print(f"\n  Demo organizer log-in: {login.email} / {login.password}\n", flush=True)
+            print(f"\n  {describe(login)}\n", flush=True)
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -77,16 +89,16 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from contest.demo import saved_login, seed_demo
+    from contest.demo import describe, saved_login, seed_demo
 
     async def work() -> None:
         await db.require_migrated()
         login = await seed_demo(settings, SystemClock())
         if login is None:
             saved = saved_login(settings)
-            print("contest: the demo contest is already seeded" + (f"; organizer {saved.email}" if saved else ""))
+            print("contest: the demo contest is already seeded" + (f"\n  {describe(saved)}" if saved else ""))
         else:
-            print(f"contest: demo seeded. Organizer log-in: {login.email} / {login.password}")
+            print(f"contest: demo seeded.\n  {describe(login)}")
 
     asyncio.run(_with_db(settings, work))
     return 0

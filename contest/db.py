@@ -6,6 +6,7 @@ whole ORM at another database without touching the environment.
 """
 
 import contextvars
+import json
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -117,6 +118,11 @@ async def write_transaction() -> AsyncIterator[Any]:
     if not tx._rolled_back:
         for callback in callbacks:
             await callback()
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column's value: SQLite hands it back as text, PostgreSQL's driver as text or data."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def after_commit(callback: AfterCommit) -> None:

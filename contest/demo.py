@@ -1,29 +1,43 @@
 """The demo contest: a small but realistic national contest to explore the system with.
 
-Grows with every capability. Seeding is idempotent: it runs only on a database with no contest.
+Grows with every capability. Seeding is idempotent: it runs only on a database without the demo.
 """
 
+import random
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import msgspec
 
 from contest.accounts import service as accounts
-from contest.accounts.passwords import hasher_for
-from contest.accounts.tables import AccountKind, Role
+from contest.accounts.passwords import hash_password, hasher_for
+from contest.accounts.tables import AccountKind, Role, TeacherStatus, User
 from contest.clock import Clock
 from contest.contests import service as contests
 from contest.contests.tables import Contest
+from contest.db import write_transaction
 from contest.regions import service as regions
+from contest.regions.tables import University
 from contest.settings import Settings
+from contest.teams import service as teams
+from contest.teams.tables import AdvisorStatus, TeamAdvisor
 
 DEMO_SLUG = "mp2027"
 ORGANIZER_EMAIL = "organizer@demo.contest.cn"
+STUDENT_PASSWORD = "Demo-student-2027"
+TEAMS = 120
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏浩宇轩然欣怡梓涵子墨若曦思远嘉怡雨桐"
+TEAM_WORDS = ("星火", "极光", "青禾", "知行", "未来", "云帆", "拾光", "匠心", "乘风", "码农", "晨曦", "远航", "追光")
+TEAM_SUFFIX = ("队", "小组", "工作室", "团队")
 
 
 class DemoLogin(msgspec.Struct):
     email: str
     password: str
+    student_email: str = ""
+    student_password: str = ""
 
 
 def _login_file(settings: Settings) -> Path:
@@ -35,29 +49,87 @@ def saved_login(settings: Settings) -> DemoLogin | None:
     return msgspec.json.decode(path.read_bytes(), type=DemoLogin) if path.exists() else None
 
 
+def describe(login: DemoLogin) -> str:
+    return (
+        f"Demo organizer log-in: {login.email} / {login.password}\n"
+        f"  Demo student log-in:   {login.student_email} / {login.student_password}"
+    )
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
 async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
-    """Seed the demo contest on an empty database; returns the organizer log-in (None if seeded)."""
+    """Seed the demo contest; returns the log-ins to print (None if it was seeded before)."""
     if await Contest.exists().where(Contest.slug == DEMO_SLUG):
         return None
+    rng = random.Random(2027)
     await regions.ensure_regions()
     await regions.add_universities(regions.reference_universities())
+    universities = await University.select(University.id, University.name_zh).order_by(University.id)
+    async with write_transaction():
+        for index, uni in enumerate(universities, start=1):
+            await University.update({University.email_domains: f"demo{index}.edu.cn"}).where(University.id == uni["id"])
+    now = clock.now()
     contest_id = await contests.create_contest(
         clock,
         slug=DEMO_SLUG,
         name_zh="2027年全国大学生小程序应用开发大赛",
         name_en="2027 National College Mini-Program Application Development Contest",
         actor_id=None,
+        registration_opens_at=now - timedelta(days=30),
+        registration_deadline=now + timedelta(days=30),
+        tracks=contests.DEFAULT_TRACKS,
     )
+    tracks = [t["id"] for t in await contests.tracks_of(contest_id)]
+    hasher = hasher_for(settings)
     login = DemoLogin(ORGANIZER_EMAIL, secrets.token_urlsafe(12))
     organizer = await accounts.create_user(
-        clock,
-        hasher_for(settings),
-        email=login.email,
-        name="大赛组委会",
-        kind=AccountKind.STAFF,
-        password=login.password,
+        clock, hasher, email=login.email, name="大赛组委会", kind=AccountKind.STAFF, password=login.password,
+        verified=True,
     )
     await accounts.grant(clock, user_id=organizer, role=Role.ORGANIZER, contest_id=contest_id)
+    # One hash for every demo student and teacher: Argon2 is slow by design.
+    shared_hash = await hash_password(hasher, STUDENT_PASSWORD)
+    serial = 0
+
+    async def person(kind: AccountKind, uni: dict[str, object], index: int) -> int:
+        nonlocal serial
+        serial += 1
+        prefix = "s" if kind == AccountKind.STUDENT else "t"
+        user_id = await accounts.create_user(
+            clock, hasher, email=f"{prefix}{serial}@demo{index}.edu.cn", name=_name(rng), kind=kind,
+            password=None, university_id=int(str(uni["id"])), verified=True, consent_at=now,
+            student_number=f"2024{serial:05d}" if kind == AccountKind.STUDENT else "",
+            major="计算机科学与技术" if kind == AccountKind.STUDENT else "",
+        )
+        await User.update({User.password_hash: shared_hash}).where(User.id == user_id)
+        return user_id
+
+    first_student = ""
+    for number in range(TEAMS):
+        index = number % len(universities) + 1
+        uni = universities[index - 1]
+        leader = await person(AccountKind.STUDENT, uni, index)
+        first_student = first_student or f"s{serial}@demo{index}.edu.cn"
+        name = f"{rng.choice(TEAM_WORDS)}{rng.choice(TEAM_SUFFIX)}{number + 1}"
+        team_id = await teams.create_team(
+            clock, actor_id=leader, contest_id=contest_id, name=name, track_id=tracks[1 if number % 5 == 4 else 0]
+        )
+        code = await teams.rotate_join_code(clock, actor_id=leader, team_id=team_id)
+        for _ in range(rng.choice((0, 1, 2, 2))):
+            member = await person(AccountKind.STUDENT, uni, index)
+            await teams.join_by_code(clock, user_id=member, contest_id=contest_id, code=code or "")
+        if rng.random() < 0.7:
+            teacher = await person(AccountKind.TEACHER, uni, index)
+            async with write_transaction():
+                await User.update({User.teacher_status: TeacherStatus.CONFIRMED.value}).where(User.id == teacher)
+                await TeamAdvisor.insert(
+                    TeamAdvisor(team=team_id, user=teacher, status=AdvisorStatus.CONFIRMED.value,
+                                token_hash=secrets.token_hex(32), created_at=now, expires_at=now, responded_at=now)
+                )
+    login.student_email, login.student_password = first_student, STUDENT_PASSWORD
     path = _login_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(msgspec.json.encode(login))

@@ -13,6 +13,7 @@ from arq.worker import Worker, create_worker
 
 from contest.clock import SystemClock
 from contest.db import close_engine, open_engine
+from contest.mail.jobs import send_mail
 from contest.outbox import service as outbox
 from contest.settings import Settings, load_settings, with_secret_key
 from contest.store import store_for
@@ -41,7 +42,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """arq settings. Jobs are idempotent (at-least-once delivery) and write results to the DB."""
 
-    functions: ClassVar[list[Any]] = []
+    functions: ClassVar[list[Any]] = [send_mail]
     cron_jobs: ClassVar[list[Any]] = [cron(relay_outbox, second={0, 30}, run_at_startup=True, unique=True)]
     on_startup = startup
     on_shutdown = shutdown

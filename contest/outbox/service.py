@@ -7,14 +7,13 @@ queued or still holds a kept result, so ids carry the input version: see `job_id
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
 from arq.connections import ArqRedis
 
 from contest.clock import Clock
-from contest.db import after_commit, current_engine
+from contest.db import after_commit, current_engine, json_value
 from contest.outbox.tables import OutboxJob
 
 log = logging.getLogger(__name__)
@@ -53,9 +52,7 @@ async def relay(redis: ArqRedis, clock: Clock, limit: int = 500) -> int:
     )
     sent = 0
     for row in rows:
-        kwargs = row["kwargs"]
-        if isinstance(kwargs, str):  # SQLite hands JSON back as text
-            kwargs = json.loads(kwargs)
+        kwargs = json_value(row["kwargs"])
         try:
             await redis.enqueue_job(row["function"], _job_id=row["job_id"], **kwargs)
         except Exception as exc:  # Redis down: keep the row for the next pass

@@ -13,6 +13,7 @@ from contest.accounts.guards import authenticated, organizer
 from contest.accounts.principal import Principal
 from contest.accounts.tables import Role
 from contest.clock import Clock
+from contest.db import json_value
 from contest.errors import Forbidden
 from contest.settings import Settings
 from contest.teams import queries, service
@@ -147,13 +148,9 @@ async def team_out(clock: Clock, team_id: int, viewer_id: int) -> TeamOut:
         invitations=[msgspec.convert(i, InvitationOut) for i in row["invitations"]],
         advisors=[msgspec.convert(a, AdvisorOut) for a in row["advisors"]],
         change_requests=[
-            msgspec.convert({**c, "change": _json(c["change"])}, ChangeRequestOut) for c in row["change_requests"]
+            msgspec.convert({**c, "change": json_value(c["change"])}, ChangeRequestOut) for c in row["change_requests"]
         ],
     )
-
-
-def _json(value: Any) -> Any:
-    return msgspec.json.decode(value) if isinstance(value, str) else value
 
 
 async def require_organizer_of_team(principal: Principal, team_id: int) -> None:

@@ -13,7 +13,7 @@ from contest.accounts.tokens import digest, new_secret
 from contest.audit import service as audit
 from contest.clock import Clock
 from contest.contests.tables import Contest, Track
-from contest.db import write_transaction
+from contest.db import json_value, write_transaction
 from contest.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from contest.mail import service as mail
 from contest.teams.rules import (
@@ -671,6 +671,7 @@ async def decide_change(clock: Clock, *, actor_id: int, request_id: int, accept:
     """An organizer accepts (once every current member approved) or rejects; acceptance applies it."""
     async with write_transaction():
         request = await _pending_request(request_id)
+        request["change"] = json_value(request["change"])
         team = await _team(request["team"])
         if accept:
             approved = {

@@ -194,21 +194,23 @@ async def test_the_deadline_locks_every_roster_change(clock, world):
     await invite_and_accept(clock, team_id, world["leader"], member)
     late = await f.user(clock, university_id=world["uni"])
     email = await f.email_of(late)
+    clock.advance(timedelta(days=6))
     await teams.invite_member(clock, BASE, actor_id=world["leader"], team_id=team_id, email=email)
     token = await link_token(email, "/invitations/")
-    clock.advance(timedelta(days=7))  # exactly the deadline: now >= deadline locks
+    clock.advance(timedelta(days=1))  # exactly the deadline: now >= deadline locks
     attempts = [
-        teams.accept_invitation(clock, user_id=late, token=token),
-        teams.invite_member(clock, BASE, actor_id=world["leader"], team_id=team_id, email="z@example.edu.cn"),
-        teams.remove_member(clock, actor_id=world["leader"], team_id=team_id, member_id=member),
-        teams.leave_team(clock, user_id=member, team_id=team_id),
-        teams.transfer_leadership(clock, actor_id=world["leader"], team_id=team_id, member_id=member),
-        teams.rotate_join_code(clock, actor_id=world["leader"], team_id=team_id),
-        teams.create_team(clock, actor_id=late, contest_id=world["contest"], name="迟到队", track_id=world["track"]),
+        lambda: teams.accept_invitation(clock, user_id=late, token=token),
+        lambda: teams.invite_member(clock, BASE, actor_id=world["leader"], team_id=team_id, email="z@example.edu.cn"),
+        lambda: teams.remove_member(clock, actor_id=world["leader"], team_id=team_id, member_id=member),
+        lambda: teams.leave_team(clock, user_id=member, team_id=team_id),
+        lambda: teams.transfer_leadership(clock, actor_id=world["leader"], team_id=team_id, member_id=member),
+        lambda: teams.rotate_join_code(clock, actor_id=world["leader"], team_id=team_id),
+        lambda: teams.create_team(clock, actor_id=late, contest_id=world["contest"], name="迟到队",
+                                  track_id=world["track"]),
     ]
     for attempt in attempts:
         with pytest.raises(InvalidState, match="locked"):
-            await attempt
+            await attempt()
     assert await roster(team_id) == {world["leader"], member}
 
 

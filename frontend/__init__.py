@@ -1,0 +1,33 @@
+"""The web UI: server-rendered pages that call the same services as the JSON API."""
+
+from pathlib import Path
+
+from litestar import Router
+from litestar.static_files import create_static_files_router
+
+from contest.accounts.guards import public
+from frontend.accounts import AccountPages
+from frontend.console import ConsolePages
+from frontend.pages import PagesController
+from frontend.teams import TeamPages
+from frontend.templating import template_config
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_frontend_router() -> Router:
+    return Router(
+        path="/",
+        route_handlers=[
+            PagesController,
+            AccountPages,
+            TeamPages,
+            ConsolePages,
+            create_static_files_router(
+                path="/static", directories=[STATIC_DIR], guards=[public], include_in_schema=False
+            ),
+        ],
+    )
+
+
+__all__ = ["create_frontend_router", "template_config"]

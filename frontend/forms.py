@@ -1,0 +1,49 @@
+"""Small helpers shared by the page controllers: form bodies, safe redirects, error re-rendering."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from litestar import Request, Response
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from contest.errors import DomainError
+from frontend.templating import render
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Only same-site paths: "/x" yes; "//evil.example", "https://..." or "/\\\\x" no."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return fallback
+
+
+def see_other(target: str, cookies: list[Any] | None = None) -> Redirect:
+    return Redirect(path=target, status_code=303, cookies=cookies)
+
+
+async def attempt(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: dict[str, Any],
+    action: Callable[[], Awaitable[Response[Any] | Template]],
+) -> Response[Any] | Template:
+    """Run a form's action; on a domain refusal show the same form again with the message."""
+    try:
+        return await action()
+    except DomainError as exc:
+        return render(
+            request, template, {**context, "error": exc.message, "fields": exc.fields}, status_code=exc.status_code
+        )
+
+
+def text(form: dict[str, str], name: str, limit: int = 200) -> str:
+    return str(form.get(name, "")).strip()[:limit]
+
+
+def number(form: dict[str, str], name: str) -> int | None:
+    value = text(form, name, 12)
+    return int(value) if value.isdigit() else None

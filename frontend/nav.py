@@ -1,0 +1,50 @@
+"""The navigation each kind of person sees. Pure: a principal in, menu items out."""
+
+import msgspec
+
+from contest.accounts.principal import Principal
+from contest.accounts.tables import Role
+
+
+class NavItem(msgspec.Struct, frozen=True):
+    label: str  # an English msgid, translated by the template
+    href: str
+
+
+ANONYMOUS = (
+    NavItem("Home", "/"),
+    NavItem("Leaderboard", "/leaderboard"),
+    NavItem("Sign in", "/login"),
+    NavItem("Sign up", "/register"),
+)
+STUDENT = (NavItem("My team", "/my/team"), NavItem("My entries", "/my/entries"))
+TEACHER = (NavItem("My teams", "/my/advised"),)
+JUDGE = (NavItem("Judging", "/judge"),)
+ORGANIZER = (
+    NavItem("Console", "/console"),
+    NavItem("Teams", "/console/teams"),
+    NavItem("Judges", "/console/judges"),
+    NavItem("Rounds", "/console/rounds"),
+)
+ADMIN = (NavItem("Admin", "/admin"),)
+
+
+def nav_for(principal: Principal | None) -> list[NavItem]:
+    """Menu items for this person; several roles merge in a fixed order without duplicates."""
+    if principal is None:
+        return list(ANONYMOUS)
+    items: list[NavItem] = [NavItem("Home", "/")]
+    if principal.kind == "student":
+        items += STUDENT
+    if principal.kind == "teacher":
+        items += TEACHER
+    roles = principal.roles
+    if Role.JUDGE in roles or Role.ADMIN in roles:
+        items += JUDGE
+    if Role.ORGANIZER in roles or Role.ADMIN in roles:
+        items += ORGANIZER
+    if Role.ADMIN in roles:
+        items += ADMIN
+    items.append(NavItem("Profile", "/me"))
+    seen: set[str] = set()
+    return [item for item in items if not (item.href in seen or seen.add(item.href))]
