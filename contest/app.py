@@ -81,7 +81,8 @@ def check_routes_guarded(app: Litestar) -> None:
         for handler in getattr(route, "route_handlers", []):
             if getattr(handler.fn, "__name__", "") == "options_handler":
                 continue  # Litestar's automatic CORS pre-flight answer
-            declared = access_of(list(handler.resolve_guards()))
+            # Raw layer guards: resolve_guards() wraps them and loses the access marker.
+            declared = access_of([g for layer in handler.ownership_layers for g in (layer.guards or [])])
             if len(declared) != 1:
                 raise UnguardedRoute(
                     f"route {route.path} ({handler.handler_name}) declares {declared or 'no'} access guard; "

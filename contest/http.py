@@ -5,6 +5,7 @@ error page rendered by the frontend.
 """
 
 import logging
+import re
 import secrets
 from typing import Any
 
@@ -30,12 +31,27 @@ class ErrorBody(msgspec.Struct):
     fields: dict[str, str] = {}
 
 
+_AT_PATH = re.compile(r"^(?P<text>.*?)(?: - at `\$\.(?P<path>[^`]+)`)?$")
+_MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
+
+
 def _validation_fields(extra: Any) -> dict[str, str]:
+    """Per-field messages from Litestar's validation details, named by the body field when the
+    message says which one (msgspec puts it in the text, not in the key)."""
     fields: dict[str, str] = {}
     for item in extra if isinstance(extra, list) else []:
-        if isinstance(item, dict):
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "invalid value"))
+        match = _AT_PATH.match(message)
+        missing = _MISSING.search(message)
+        if match and match.group("path"):
+            key, message = match.group("path"), match.group("text")
+        elif missing:
+            key, message = missing.group("name"), "required"
+        else:
             key = str(item.get("key") or item.get("source") or "body")
-            fields[key] = str(item.get("message", "invalid value"))
+        fields[key] = message
     return fields
 
 

