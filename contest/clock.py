@@ -1,9 +1,10 @@
 """The injectable clock every deadline check reads; tests set it and nothing sleeps."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
+@runtime_checkable
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware, in UTC."""

@@ -86,7 +86,12 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     hasher = hasher_for(settings)
     login = DemoLogin(ORGANIZER_EMAIL, secrets.token_urlsafe(12))
     organizer = await accounts.create_user(
-        clock, hasher, email=login.email, name="大赛组委会", kind=AccountKind.STAFF, password=login.password,
+        clock,
+        hasher,
+        email=login.email,
+        name="大赛组委会",
+        kind=AccountKind.STAFF,
+        password=login.password,
         verified=True,
     )
     await accounts.grant(clock, user_id=organizer, role=Role.ORGANIZER, contest_id=contest_id)
@@ -99,8 +104,15 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
         serial += 1
         prefix = "s" if kind == AccountKind.STUDENT else "t"
         user_id = await accounts.create_user(
-            clock, hasher, email=f"{prefix}{serial}@demo{index}.edu.cn", name=_name(rng), kind=kind,
-            password=None, university_id=int(str(uni["id"])), verified=True, consent_at=now,
+            clock,
+            hasher,
+            email=f"{prefix}{serial}@demo{index}.edu.cn",
+            name=_name(rng),
+            kind=kind,
+            password=None,
+            university_id=int(str(uni["id"])),
+            verified=True,
+            consent_at=now,
             student_number=f"2024{serial:05d}" if kind == AccountKind.STUDENT else "",
             major="计算机科学与技术" if kind == AccountKind.STUDENT else "",
         )
@@ -126,8 +138,15 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
             async with write_transaction():
                 await User.update({User.teacher_status: TeacherStatus.CONFIRMED.value}).where(User.id == teacher)
                 await TeamAdvisor.insert(
-                    TeamAdvisor(team=team_id, user=teacher, status=AdvisorStatus.CONFIRMED.value,
-                                token_hash=secrets.token_hex(32), created_at=now, expires_at=now, responded_at=now)
+                    TeamAdvisor(
+                        team=team_id,
+                        user=teacher,
+                        status=AdvisorStatus.CONFIRMED.value,
+                        token_hash=secrets.token_hex(32),
+                        created_at=now,
+                        expires_at=now,
+                        responded_at=now,
+                    )
                 )
     login.student_email, login.student_password = first_student, STUDENT_PASSWORD
     path = _login_file(settings)

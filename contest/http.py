@@ -10,7 +10,6 @@ import secrets
 from typing import Any
 
 import msgspec
-from frontend.errors import render_error_page
 from litestar import Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
@@ -18,6 +17,7 @@ from litestar.types import Message, Scope
 
 from contest.context import reset_request_id, set_request_id
 from contest.errors import DomainError
+from frontend.errors import render_error_page
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"

@@ -5,6 +5,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from contest.accounts import service as accounts
@@ -47,8 +48,8 @@ class AccountPages(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Form,
-        settings: Settings,
-        clock: Clock,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
         hasher: NamedDependency[PasswordHasher],
     ) -> Response[Any] | Template:
         kind = text(data, "kind")
@@ -87,12 +88,14 @@ class AccountPages(Controller):
         )
 
     @get("/verify", guards=[public])
-    async def verify_form(self, request: Request[Any, Any, Any], token: str = "") -> Template:
+    async def verify_form(self, request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
         # A button, not an automatic GET: mail scanners open links and must not spend the token.
         return render(request, "accounts/verify.html", {"token": token})
 
     @post("/verify", guards=[public])
-    async def verify(self, request: Request[Any, Any, Any], data: Form, clock: Clock) -> Response[Any] | Template:
+    async def verify(
+        self, request: Request[Any, Any, Any], data: Form, clock: NamedDependency[Clock]
+    ) -> Response[Any] | Template:
         async def action() -> Template:
             await accounts.verify_email(clock, text(data, "token"))
             return render(
@@ -109,7 +112,7 @@ class AccountPages(Controller):
         return await attempt(request, "accounts/verify.html", {"token": text(data, "token")}, action)
 
     @get("/login", guards=[public])
-    async def login_form(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+    async def login_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
         return render(request, "accounts/login.html", {"next": safe_next(next), "email": ""})
 
     @post("/login", guards=[public])
@@ -117,8 +120,8 @@ class AccountPages(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Form,
-        settings: Settings,
-        clock: Clock,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
         hasher: NamedDependency[PasswordHasher],
     ) -> Response[Any] | Template:
         target = safe_next(data.get("next"))
@@ -134,7 +137,7 @@ class AccountPages(Controller):
         )
 
     @post("/logout", guards=[authenticated])
-    async def logout(self, request: Request[Any, Any, Any], settings: Settings) -> Response[Any]:
+    async def logout(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Response[Any]:
         secret = session_cookie(request.scope)
         if secret:
             await sessions.close_session(secret)
@@ -145,7 +148,13 @@ class AccountPages(Controller):
         return render(request, "accounts/forgot.html")
 
     @post("/forgot", guards=[public])
-    async def forgot(self, request: Request[Any, Any, Any], data: Form, settings: Settings, clock: Clock) -> Template:
+    async def forgot(
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template:
         await accounts.request_password_reset(clock, settings.public_base_url, text(data, "email", 254))
         return render(
             request,
@@ -157,12 +166,16 @@ class AccountPages(Controller):
         )
 
     @get("/reset", guards=[public])
-    async def reset_form(self, request: Request[Any, Any, Any], token: str = "") -> Template:
+    async def reset_form(self, request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
         return render(request, "accounts/reset.html", {"token": token})
 
     @post("/reset", guards=[public])
     async def reset(
-        self, request: Request[Any, Any, Any], data: Form, clock: Clock, hasher: NamedDependency[PasswordHasher]
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        clock: NamedDependency[Clock],
+        hasher: NamedDependency[PasswordHasher],
     ) -> Response[Any] | Template:
         async def action() -> Template:
             await accounts.reset_password(clock, hasher, text(data, "token"), data.get("password", ""))
@@ -186,7 +199,11 @@ class AccountPages(Controller):
 
     @post("/me", guards=[authenticated])
     async def update_profile(
-        self, request: Request[Any, Any, Any], data: Form, clock: Clock, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> Response[Any] | Template:
         user_id = me(request).user_id
         changes: dict[str, object] = {
@@ -215,6 +232,8 @@ class AccountPages(Controller):
         )
 
     @post("/me/resend-verification", guards=[authenticated])
-    async def resend(self, request: Request[Any, Any, Any], settings: Settings, clock: Clock) -> Response[Any]:
+    async def resend(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
+    ) -> Response[Any]:
         await accounts.resend_verification(clock, settings.public_base_url, me(request).user_id)
         return see_other("/me")

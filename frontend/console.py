@@ -3,6 +3,8 @@
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from contest.accounts import service as accounts
@@ -38,11 +40,11 @@ class ConsolePages(Controller):
     async def teams_list(
         self,
         request: Request[Any, Any, Any],
-        region_id: int | None = None,
-        track_id: int | None = None,
-        status: str | None = None,
-        q: str = "",
-        page: int = 1,
+        region_id: FromQuery[int | None] = None,
+        track_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        q: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
     ) -> Template:
         contest = await _contest()
         principal = me(request)
@@ -83,7 +85,7 @@ class ConsolePages(Controller):
 
     @post("/teams/{team_id:int}/status")
     async def set_status(
-        self, request: Request[Any, Any, Any], team_id: int, data: Form, clock: Clock
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any]:
         principal = me(request)
         await require_organizer_of_team(principal, team_id)
@@ -98,7 +100,7 @@ class ConsolePages(Controller):
 
     @post("/change-requests/{request_id:int}")
     async def decide_change(
-        self, request: Request[Any, Any, Any], request_id: int, data: Form, clock: Clock
+        self, request: Request[Any, Any, Any], request_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any] | Template:
         principal = me(request)
         await require_organizer_of_team(principal, await teams.team_of_request(request_id))
@@ -118,7 +120,7 @@ class ConsolePages(Controller):
 
     @post("/teachers/{user_id:int}")
     async def decide_teacher(
-        self, request: Request[Any, Any, Any], user_id: int, data: Form, clock: Clock
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any]:
         await accounts.decide_teacher(
             clock, me(request).user_id, user_id, data.get("approve") == "yes", text(data, "reason", 500)
@@ -126,7 +128,9 @@ class ConsolePages(Controller):
         return see_other("/console/teams")
 
     @get("/teams/{team_id:int}")
-    async def team(self, request: Request[Any, Any, Any], team_id: int, clock: Clock) -> Template:
+    async def team(
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> Template:
         await require_organizer_of_team(me(request), team_id)
 
         return render(

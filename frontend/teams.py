@@ -3,6 +3,8 @@
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Template
 
 from contest.accounts.api import me
@@ -58,12 +60,17 @@ class TeamPages(Controller):
     guards = [authenticated]
 
     @get("/my/team")
-    async def my_team(self, request: Request[Any, Any, Any], clock: Clock) -> Template:
+    async def my_team(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Template:
         return await my_team_page(request, clock)
 
     @post("/my/team/{action:str}")
     async def act(
-        self, request: Request[Any, Any, Any], action: str, data: Form, clock: Clock, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        action: FromPath[str],
+        data: Form,
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> Response[Any] | Template:
         """Every form of the team page posts here; a refusal shows the page again with the reason."""
         user_id = me(request).user_id
@@ -126,7 +133,7 @@ class TeamPages(Controller):
         return see_other("/my/team")
 
     @get("/invitations/{token:str}")
-    async def invitation(self, request: Request[Any, Any, Any], token: str) -> Template:
+    async def invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         row = (
             await Invitation.select(Invitation.team.name.as_alias("team"), Invitation.email)
             .where(Invitation.token_hash == digest(token))
@@ -136,7 +143,7 @@ class TeamPages(Controller):
 
     @post("/invitations/{token:str}")
     async def answer_invitation(
-        self, request: Request[Any, Any, Any], token: str, data: Form, clock: Clock
+        self, request: Request[Any, Any, Any], token: FromPath[str], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any] | Template:
         user_id = me(request).user_id
         try:
@@ -154,7 +161,7 @@ class TeamPages(Controller):
         return see_other("/my/team" if data.get("accept") == "yes" else "/")
 
     @get("/advisor/{token:str}")
-    async def advisor_request(self, request: Request[Any, Any, Any], token: str) -> Template:
+    async def advisor_request(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         row = (
             await TeamAdvisor.select(TeamAdvisor.team.name.as_alias("team"), TeamAdvisor.status)
             .where(TeamAdvisor.token_hash == digest(token))
@@ -164,7 +171,7 @@ class TeamPages(Controller):
 
     @post("/advisor/{token:str}")
     async def answer_advisor(
-        self, request: Request[Any, Any, Any], token: str, data: Form, clock: Clock
+        self, request: Request[Any, Any, Any], token: FromPath[str], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any] | Template:
         try:
             await teams.answer_advisor_request(

@@ -11,6 +11,8 @@ Isolation: service tests run inside a transaction that is rolled back; API, job 
 which use other connections, get a fresh database copied from a migrated template.
 """
 
+import asyncio
+import contextlib
 import itertools
 import os
 import shutil
@@ -21,20 +23,20 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import msgspec
 import pytest
 import pytest_asyncio
 import redis as redis_sync
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from contest import db
 from contest.app import create_app
 from contest.clock import FixedClock
 from contest.embedded import EmbeddedEndpoints, start_redis, start_s3
-from contest.supervisor import ChildFailed, Supervisor
 from contest.regions.service import ensure_regions
 from contest.settings import Settings, load_settings
+from contest.supervisor import ChildFailed, Supervisor
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
@@ -191,8 +193,11 @@ def s3(session_dir: Path, supervisor: Supervisor) -> EmbeddedEndpoints:
     """TEST_S3_ENDPOINT (+ keys), or SeaweedFS started for this session."""
     endpoint = os.environ.get("TEST_S3_ENDPOINT")
     if endpoint:
-        return EmbeddedEndpoints(s3_endpoint=endpoint, s3_access_key=os.environ.get("TEST_S3_ACCESS_KEY", ""),
-                                 s3_secret_key=os.environ.get("TEST_S3_SECRET_KEY", ""))
+        return EmbeddedEndpoints(
+            s3_endpoint=endpoint,
+            s3_access_key=os.environ.get("TEST_S3_ACCESS_KEY", ""),
+            s3_secret_key=os.environ.get("TEST_S3_SECRET_KEY", ""),
+        )
     try:
         return start_s3(session_dir / "s3", "contest", supervisor)
     except (OSError, ChildFailed) as exc:
@@ -202,15 +207,56 @@ def s3(session_dir: Path, supervisor: Supervisor) -> EmbeddedEndpoints:
 
 @pytest.fixture
 def app_settings(fresh_settings: Settings, redis_url: str, s3: EmbeddedEndpoints) -> Settings:
-    """A fresh database plus the session's Redis and S3: what API and job tests run against."""
-    return replace(fresh_settings, redis_url=redis_url, s3_endpoint=s3.s3_endpoint or "",
-                   s3_access_key=s3.s3_access_key or "", s3_secret_key=s3.s3_secret_key or "")
+    """A fresh database plus the session's Redis (emptied: arq would ignore job ids that the last
+    test's database reused) and S3: what API and job tests run against."""
+    flush = redis_sync.Redis.from_url(redis_url)
+    flush.flushdb()
+    flush.close()
+    return replace(
+        fresh_settings,
+        redis_url=redis_url,
+        s3_endpoint=s3.s3_endpoint or "",
+        s3_access_key=s3.s3_access_key or "",
+        s3_secret_key=s3.s3_secret_key or "",
+    )
 
 
 @pytest_asyncio.fixture
-async def client(app_settings: Settings, clock: FixedClock) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    """The real app (lifespan included) behind Litestar's async test client."""
-    async with AsyncTestClient(app=create_app(app_settings, clock=clock), base_url="http://testserver.local") as c:
+async def app(app_settings: Settings, clock: FixedClock) -> AsyncIterator[Litestar]:
+    """The real app with its lifespan entered in the test's own event loop (Litestar's test client
+    would run the lifespan in a portal thread, and Redis connections cannot cross loops)."""
+    application = create_app(app_settings, clock=clock)
+    async with running(application):
+        yield application
+
+
+@contextlib.asynccontextmanager
+async def running(application: Litestar) -> AsyncIterator[None]:
+    """Enter and leave the lifespan in one task of its own (its task group demands the same task)."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def lifespan() -> None:
+        async with application.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(lifespan())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()  # startup failed: raise its error
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+@pytest_asyncio.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An async HTTP client talking ASGI to the app (its own cookie jar)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as c:
         yield c
 
 

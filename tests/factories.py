@@ -23,8 +23,13 @@ async def university(name: str = "", province: str = "北京", domains: str = ""
     row = await Province.select(Province.id, Province.region).where(Province.name_zh == province).first()
     assert row is not None
     rows = await University.insert(
-        University(name_zh=name or f"测试大学{n}", name_en=f"Test University {n}", region=row["region"],
-                   province=row["id"], email_domains=domains or f"u{n}.edu.cn")
+        University(
+            name_zh=name or f"测试大学{n}",
+            name_en=f"Test University {n}",
+            region=row["region"],
+            province=row["id"],
+            email_domains=domains or f"u{n}.edu.cn",
+        )
     )
     return int(rows[0]["id"])
 
@@ -36,21 +41,35 @@ async def contest(clock: Clock, *, deadline: datetime | None = None, **rules: An
         clock, slug=f"c{n}", name_zh=f"测试大赛{n}", name_en=f"Test contest {n}", actor_id=None
     )
     await Contest.update(
-        {Contest.registration_deadline: deadline or clock.now() + timedelta(days=7),
-         **{getattr(Contest, k): v for k, v in rules.items()}}
+        {
+            Contest.registration_deadline: deadline or clock.now() + timedelta(days=7),
+            **{getattr(Contest, k): v for k, v in rules.items()},
+        }
     ).where(Contest.id == contest_id)
     rows = await Track.insert(Track(contest=contest_id, code="app", name_zh="小程序应用", name_en="Application"))
     return contest_id, int(rows[0]["id"])
 
 
 async def user(
-    clock: Clock, *, kind: AccountKind = AccountKind.STUDENT, university_id: int | None = None,
-    verified: bool = True, email: str = "", name: str = "", confirmed_teacher: bool = True,
+    clock: Clock,
+    *,
+    kind: AccountKind = AccountKind.STUDENT,
+    university_id: int | None = None,
+    verified: bool = True,
+    email: str = "",
+    name: str = "",
+    confirmed_teacher: bool = True,
 ) -> int:
     n = next(_seq)
     user_id = await accounts.create_user(
-        clock, CHEAP_HASHER, email=email or f"person{n}@example.edu.cn", name=name or f"同学{n}", kind=kind,
-        password=PASSWORD, university_id=university_id, verified=verified,
+        clock,
+        CHEAP_HASHER,
+        email=email or f"person{n}@example.edu.cn",
+        name=name or f"同学{n}",
+        kind=kind,
+        password=PASSWORD,
+        university_id=university_id,
+        verified=verified,
     )
     if kind == AccountKind.TEACHER and confirmed_teacher:
         await User.update({User.teacher_status: TeacherStatus.CONFIRMED.value}).where(User.id == user_id)

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from contest.accounts import service, sessions
@@ -105,7 +105,11 @@ class AuthController(Controller):
 
     @post("/register", guards=[public])
     async def register(
-        self, data: JSONBody[RegisterIn], settings: Settings, clock: Clock, hasher: NamedDependency[PasswordHasher]
+        self,
+        data: JSONBody[RegisterIn],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+        hasher: NamedDependency[PasswordHasher],
     ) -> RegisteredOut:
         """Sign up as a student or teacher; a verification link is mailed."""
         fields = msgspec.structs.asdict(data)
@@ -125,13 +129,15 @@ class AuthController(Controller):
         return RegisteredOut(user_id, service.normalise_email(data.email), "Check your mailbox to verify your address.")
 
     @post("/verify", guards=[public], status_code=HTTP_200_OK)
-    async def verify(self, data: JSONBody[TokenIn], clock: Clock) -> MessageOut:
+    async def verify(self, data: JSONBody[TokenIn], clock: NamedDependency[Clock]) -> MessageOut:
         """Spend the e-mailed verification token."""
         await service.verify_email(clock, data.token)
         return MessageOut("Your e-mail address is verified.")
 
     @post("/resend-verification", guards=[authenticated], status_code=HTTP_202_ACCEPTED)
-    async def resend(self, request: Request[Any, Any, Any], settings: Settings, clock: Clock) -> MessageOut:
+    async def resend(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
+    ) -> MessageOut:
         await service.resend_verification(clock, settings.public_base_url, me(request).user_id)
         return MessageOut("A new verification link is on its way.")
 
@@ -140,8 +146,8 @@ class AuthController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[LoginIn],
-        settings: Settings,
-        clock: Clock,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
         hasher: NamedDependency[PasswordHasher],
     ) -> Response[LoginOut]:
         """Sign in; sets the session cookie and returns the CSRF token for later requests."""
@@ -152,21 +158,23 @@ class AuthController(Controller):
         )
 
     @post("/logout", guards=[authenticated], status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, request: Request[Any, Any, Any], settings: Settings) -> Response[None]:
+    async def logout(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Response[None]:
         secret = session_cookie(request.scope)
         if secret:
             await sessions.close_session(secret)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[session_cookie_for(settings, "", 0)])
 
     @post("/password-reset", guards=[public], status_code=HTTP_202_ACCEPTED)
-    async def password_reset(self, data: JSONBody[EmailIn], settings: Settings, clock: Clock) -> MessageOut:
+    async def password_reset(
+        self, data: JSONBody[EmailIn], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
+    ) -> MessageOut:
         """Mail a reset link. The answer is the same whether or not the address has an account."""
         await service.request_password_reset(clock, settings.public_base_url, data.email)
         return MessageOut("If an account uses this address, a reset link is on its way.")
 
     @post("/password-reset/confirm", guards=[public], status_code=HTTP_200_OK)
     async def password_reset_confirm(
-        self, data: JSONBody[PasswordResetIn], clock: Clock, hasher: NamedDependency[PasswordHasher]
+        self, data: JSONBody[PasswordResetIn], clock: NamedDependency[Clock], hasher: NamedDependency[PasswordHasher]
     ) -> MessageOut:
         await service.reset_password(clock, hasher, data.token, data.password)
         return MessageOut("Your password is changed; please sign in.")
@@ -183,7 +191,9 @@ class MeController(Controller):
         return await user_out(me(request).user_id)
 
     @patch("/")
-    async def update(self, request: Request[Any, Any, Any], data: JSONBody[ProfilePatch], clock: Clock) -> UserOut:
+    async def update(
+        self, request: Request[Any, Any, Any], data: JSONBody[ProfilePatch], clock: NamedDependency[Clock]
+    ) -> UserOut:
         """Change profile fields; only those sent change."""
         user_id = me(request).user_id
         await service.update_profile(clock, user_id, data.changes())
@@ -196,14 +206,16 @@ class MeController(Controller):
 
     @post("/tokens")
     async def create_token(
-        self, request: Request[Any, Any, Any], data: JSONBody[ApiTokenIn], clock: Clock
+        self, request: Request[Any, Any, Any], data: JSONBody[ApiTokenIn], clock: NamedDependency[Clock]
     ) -> ApiTokenCreatedOut:
         """A personal API token for scripts (send as Authorization: Bearer); shown only now."""
         token_id, secret = await sessions.create_api_token(clock, me(request).user_id, data.name)
         return ApiTokenCreatedOut(token_id, data.name, secret)
 
     @delete("/tokens/{token_id:int}")
-    async def revoke_token(self, request: Request[Any, Any, Any], token_id: int, clock: Clock) -> None:
+    async def revoke_token(
+        self, request: Request[Any, Any, Any], token_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> None:
         await sessions.revoke_api_token(clock, me(request).user_id, token_id)
 
 
@@ -218,10 +230,10 @@ class StaffController(Controller):
     async def invite(
         self,
         request: Request[Any, Any, Any],
-        contest_id: int,
+        contest_id: FromPath[int],
         data: JSONBody[StaffInviteIn],
-        settings: Settings,
-        clock: Clock,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
         hasher: NamedDependency[PasswordHasher],
     ) -> MessageOut:
         """Invite a judge or organizer; an existing account simply gains the grant."""
@@ -245,7 +257,12 @@ class StaffController(Controller):
 
     @post("/teachers/{user_id:int}/decision", status_code=HTTP_200_OK)
     async def decide_teacher(
-        self, request: Request[Any, Any, Any], contest_id: int, user_id: int, data: JSONBody[DecisionIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        contest_id: FromPath[int],
+        user_id: FromPath[int],
+        data: JSONBody[DecisionIn],
+        clock: NamedDependency[Clock],
     ) -> MessageOut:
         await service.decide_teacher(clock, me(request).user_id, user_id, data.approve, data.reason)
         return MessageOut("Recorded.")

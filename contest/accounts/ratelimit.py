@@ -44,9 +44,10 @@ class LoginLimiter:
         try:
             pipe = self.redis.pipeline(transaction=True)
             for key in keys.values():
+                # Start the window on the first attempt only (EXPIRE NX needs Redis 7; this works on 6).
+                pipe.set(key, 0, ex=self.window, nx=True)
                 pipe.incr(key)
-                pipe.expire(key, self.window, nx=True)
-            counts = (await pipe.execute())[0::2]
+            counts = (await pipe.execute())[1::2]
         except Exception as exc:
             log.warning("login rate limit unavailable: %s", exc)
             return

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 
@@ -59,7 +60,7 @@ class RegionController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-        clock: Clock,
+        clock: NamedDependency[Clock],
     ) -> service.ImportReport:
         """Import universities from CSV or XLSX. Any bad row refuses the file, with a per-row report."""
         content = await data.file.read()

@@ -5,7 +5,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody, Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from contest.accounts.api import me
@@ -176,7 +177,11 @@ class ContestTeamsController(Controller):
 
     @post("/teams")
     async def create(
-        self, request: Request[Any, Any, Any], contest_id: int, data: JSONBody[TeamIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        contest_id: FromPath[int],
+        data: JSONBody[TeamIn],
+        clock: NamedDependency[Clock],
     ) -> TeamOut:
         """A student creates a team and becomes its leader."""
         user_id = me(request).user_id
@@ -186,7 +191,9 @@ class ContestTeamsController(Controller):
         return await team_out(clock, team_id, user_id)
 
     @get("/my-team")
-    async def my_team(self, request: Request[Any, Any, Any], contest_id: int, clock: Clock) -> TeamOut | None:
+    async def my_team(
+        self, request: Request[Any, Any, Any], contest_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> TeamOut | None:
         """The caller's team in this contest, or null."""
         user_id = me(request).user_id
         team_id = await service.team_of(user_id, contest_id)
@@ -194,7 +201,11 @@ class ContestTeamsController(Controller):
 
     @post("/join", status_code=HTTP_200_OK)
     async def join(
-        self, request: Request[Any, Any, Any], contest_id: int, data: JSONBody[JoinCodeIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        contest_id: FromPath[int],
+        data: JSONBody[JoinCodeIn],
+        clock: NamedDependency[Clock],
     ) -> TeamRef:
         """Join a team with the code its leader shared."""
         team_id = await service.join_by_code(clock, user_id=me(request).user_id, contest_id=contest_id, code=data.code)
@@ -207,7 +218,9 @@ class TeamController(Controller):
     guards = [authenticated]
 
     @get("/")
-    async def show(self, request: Request[Any, Any, Any], team_id: int, clock: Clock) -> TeamOut:
+    async def show(
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> TeamOut:
         """A team, to its members, its advisor and organizers."""
         return await readable_team(request, clock, team_id)
 
@@ -215,10 +228,10 @@ class TeamController(Controller):
     async def invite(
         self,
         request: Request[Any, Any, Any],
-        team_id: int,
+        team_id: FromPath[int],
         data: JSONBody[InvitationIn],
-        settings: Settings,
-        clock: Clock,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
     ) -> IdOut:
         """The leader invites a student by e-mail (single-use link)."""
         invitation_id = await service.invite_member(
@@ -227,28 +240,44 @@ class TeamController(Controller):
         return IdOut(invitation_id)
 
     @post("/invitations/{invitation_id:int}/revoke", status_code=HTTP_200_OK)
-    async def revoke(self, request: Request[Any, Any, Any], team_id: int, invitation_id: int, clock: Clock) -> TeamOut:
+    async def revoke(
+        self,
+        request: Request[Any, Any, Any],
+        team_id: FromPath[int],
+        invitation_id: FromPath[int],
+        clock: NamedDependency[Clock],
+    ) -> TeamOut:
         user_id = me(request).user_id
         await service.revoke_invitation(clock, actor_id=user_id, team_id=team_id, invitation_id=invitation_id)
         return await team_out(clock, team_id, user_id)
 
     @post("/join-code", status_code=HTTP_200_OK)
-    async def rotate_code(self, request: Request[Any, Any, Any], team_id: int, clock: Clock) -> JoinCodeOut:
+    async def rotate_code(
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> JoinCodeOut:
         """A fresh join code; the previous one stops working."""
         return JoinCodeOut(await service.rotate_join_code(clock, actor_id=me(request).user_id, team_id=team_id))
 
     @post("/join-code/disable", status_code=HTTP_200_OK)
-    async def disable_code(self, request: Request[Any, Any, Any], team_id: int, clock: Clock) -> JoinCodeOut:
+    async def disable_code(
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> JoinCodeOut:
         await service.rotate_join_code(clock, actor_id=me(request).user_id, team_id=team_id, enabled=False)
         return JoinCodeOut(None)
 
     @post("/leave", status_code=HTTP_200_OK)
-    async def leave(self, request: Request[Any, Any, Any], team_id: int, clock: Clock) -> None:
+    async def leave(
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> None:
         await service.leave_team(clock, user_id=me(request).user_id, team_id=team_id)
 
     @post("/remove-member", status_code=HTTP_200_OK)
     async def remove_member(
-        self, request: Request[Any, Any, Any], team_id: int, data: JSONBody[MemberIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        team_id: FromPath[int],
+        data: JSONBody[MemberIn],
+        clock: NamedDependency[Clock],
     ) -> TeamOut:
         user_id = me(request).user_id
         await service.remove_member(clock, actor_id=user_id, team_id=team_id, member_id=data.user_id)
@@ -256,7 +285,11 @@ class TeamController(Controller):
 
     @post("/transfer-leadership", status_code=HTTP_200_OK)
     async def transfer(
-        self, request: Request[Any, Any, Any], team_id: int, data: JSONBody[MemberIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        team_id: FromPath[int],
+        data: JSONBody[MemberIn],
+        clock: NamedDependency[Clock],
     ) -> TeamOut:
         user_id = me(request).user_id
         await service.transfer_leadership(clock, actor_id=user_id, team_id=team_id, member_id=data.user_id)
@@ -266,10 +299,10 @@ class TeamController(Controller):
     async def invite_advisor(
         self,
         request: Request[Any, Any, Any],
-        team_id: int,
+        team_id: FromPath[int],
         data: JSONBody[InvitationIn],
-        settings: Settings,
-        clock: Clock,
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
     ) -> IdOut:
         """The leader names a teacher of the same university, who confirms by the mailed link."""
         advisor_id = await service.invite_advisor(
@@ -278,14 +311,20 @@ class TeamController(Controller):
         return IdOut(advisor_id)
 
     @post("/advisor/remove", status_code=HTTP_200_OK)
-    async def remove_advisor(self, request: Request[Any, Any, Any], team_id: int, clock: Clock) -> TeamOut:
+    async def remove_advisor(
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> TeamOut:
         user_id = me(request).user_id
         await service.remove_advisor(clock, actor_id=user_id, team_id=team_id)
         return await team_out(clock, team_id, user_id)
 
     @post("/withdraw", status_code=HTTP_200_OK)
     async def withdraw(
-        self, request: Request[Any, Any, Any], team_id: int, data: JSONBody[ReasonIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        team_id: FromPath[int],
+        data: JSONBody[ReasonIn],
+        clock: NamedDependency[Clock],
     ) -> TeamOut:
         user_id = me(request).user_id
         await service.withdraw_team(clock, actor_id=user_id, team_id=team_id, reason=data.reason)
@@ -293,7 +332,11 @@ class TeamController(Controller):
 
     @post("/change-requests")
     async def request_change(
-        self, request: Request[Any, Any, Any], team_id: int, data: JSONBody[ChangeIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        team_id: FromPath[int],
+        data: JSONBody[ChangeIn],
+        clock: NamedDependency[Clock],
     ) -> IdOut:
         """After the lock: ask for a roster change; every member approves, then an organizer decides."""
         change: dict[str, Any] = {"op": data.op}
@@ -313,12 +356,16 @@ class InvitationController(Controller):
     guards = [authenticated]
 
     @post("/accept", status_code=HTTP_200_OK)
-    async def accept(self, request: Request[Any, Any, Any], token: str, clock: Clock) -> TeamRef:
+    async def accept(
+        self, request: Request[Any, Any, Any], token: FromPath[str], clock: NamedDependency[Clock]
+    ) -> TeamRef:
         """Accept a team invitation sent to one's own address."""
         return TeamRef(await service.accept_invitation(clock, user_id=me(request).user_id, token=token))
 
     @post("/decline", status_code=HTTP_200_OK)
-    async def decline(self, request: Request[Any, Any, Any], token: str, clock: Clock) -> None:
+    async def decline(
+        self, request: Request[Any, Any, Any], token: FromPath[str], clock: NamedDependency[Clock]
+    ) -> None:
         await service.decline_invitation(clock, user_id=me(request).user_id, token=token)
 
 
@@ -329,7 +376,11 @@ class AdvisorRequestController(Controller):
 
     @post("/", status_code=HTTP_200_OK)
     async def answer(
-        self, request: Request[Any, Any, Any], token: str, data: JSONBody[DecisionIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        token: FromPath[str],
+        data: JSONBody[DecisionIn],
+        clock: NamedDependency[Clock],
     ) -> TeamRef:
         """The teacher confirms (accept=true) or declines advising the team."""
         team_id = await service.answer_advisor_request(
@@ -344,7 +395,11 @@ class ChangeRequestController(Controller):
 
     @post("/answer", status_code=HTTP_200_OK, guards=[authenticated])
     async def answer(
-        self, request: Request[Any, Any, Any], request_id: int, data: JSONBody[ChangeAnswerIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[int],
+        data: JSONBody[ChangeAnswerIn],
+        clock: NamedDependency[Clock],
     ) -> None:
         """A member approves or refuses; an organizer may answer for a named member, with a reason."""
         principal = me(request)
@@ -361,7 +416,11 @@ class ChangeRequestController(Controller):
 
     @post("/decision", status_code=HTTP_200_OK, guards=[organizer])
     async def decide(
-        self, request: Request[Any, Any, Any], request_id: int, data: JSONBody[DecisionIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[int],
+        data: JSONBody[DecisionIn],
+        clock: NamedDependency[Clock],
     ) -> None:
         """An organizer accepts (applying it) or rejects the change."""
         await require_organizer_of_team(me(request), await service.team_of_request(request_id))
@@ -377,7 +436,11 @@ class OrganizerTeamController(Controller):
 
     @post("/", status_code=HTTP_200_OK)
     async def set_status(
-        self, request: Request[Any, Any, Any], team_id: int, data: JSONBody[StatusIn], clock: Clock
+        self,
+        request: Request[Any, Any, Any],
+        team_id: FromPath[int],
+        data: JSONBody[StatusIn],
+        clock: NamedDependency[Clock],
     ) -> TeamOut:
         """Disqualify or reinstate a team, with a reason (audited)."""
         user_id = me(request).user_id
@@ -436,11 +499,11 @@ class OrganizerTeamListController(Controller):
     async def list_teams(
         self,
         request: Request[Any, Any, Any],
-        contest_id: int,
-        region_id: int | None = None,
-        university_id: int | None = None,
-        track_id: int | None = None,
-        status: Literal["active", "withdrawn", "disqualified"] | None = None,
+        contest_id: FromPath[int],
+        region_id: FromQuery[int | None] = None,
+        university_id: FromQuery[int | None] = None,
+        track_id: FromQuery[int | None] = None,
+        status: FromQuery[Literal["active", "withdrawn", "disqualified"] | None] = None,
         q: Annotated[str, Parameter(max_length=60)] = "",
         page: Annotated[int, Parameter(ge=1)] = 1,
         per_page: Annotated[int, Parameter(ge=1, le=500)] = 50,
@@ -455,11 +518,11 @@ class OrganizerTeamListController(Controller):
     async def export(
         self,
         request: Request[Any, Any, Any],
-        contest_id: int,
-        region_id: int | None = None,
-        university_id: int | None = None,
-        track_id: int | None = None,
-        status: Literal["active", "withdrawn", "disqualified"] | None = None,
+        contest_id: FromPath[int],
+        region_id: FromQuery[int | None] = None,
+        university_id: FromQuery[int | None] = None,
+        track_id: FromQuery[int | None] = None,
+        status: FromQuery[Literal["active", "withdrawn", "disqualified"] | None] = None,
         q: Annotated[str, Parameter(max_length=60)] = "",
     ) -> Response[str]:
         """The same filtered list as CSV, one row per team with members and advisor."""

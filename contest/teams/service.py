@@ -673,6 +673,8 @@ async def decide_change(clock: Clock, *, actor_id: int, request_id: int, accept:
         request = await _pending_request(request_id)
         request["change"] = json_value(request["change"])
         team = await _team(request["team"])
+        # Everyone on the roster when the decision is taken hears of it, including a removed member.
+        recipients = await _member_ids(team["id"])
         if accept:
             approved = {
                 r["member"]
@@ -702,9 +704,7 @@ async def decide_change(clock: Clock, *, actor_id: int, request_id: int, accept:
             after={"request": request_id, "change": request["change"]},
             reason=reason,
         )
-        for user in await User.select(User.email, User.language, User.id).where(
-            User.id.is_in(await _member_ids(team["id"]) or [0])
-        ):
+        for user in await User.select(User.email, User.language, User.id).where(User.id.is_in(recipients or [0])):
             await mail.send(
                 clock,
                 to=user["email"],

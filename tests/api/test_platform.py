@@ -20,12 +20,15 @@ async def test_readyz_checks_database_redis_and_s3(client):
 
 
 async def test_readyz_reports_a_dead_dependency(app_settings, clock):
-    from litestar.testing import AsyncTestClient
+    import httpx
 
     from tests.conftest import replace
 
-    broken = replace(app_settings, redis_url="redis://127.0.0.1:1/0")
-    async with AsyncTestClient(app=create_app(broken, clock=clock)) as client:
+    broken = create_app(replace(app_settings, redis_url="redis://127.0.0.1:1/0"), clock=clock)
+    async with (
+        broken.lifespan(),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=broken), base_url="http://t") as client,
+    ):
         response = await client.get("/readyz")
     body = response.json()
     assert response.status_code == 503

@@ -36,8 +36,13 @@ async def redis(app_settings):
 
 async def queue_mail(clock, to="li@example.edu.cn", language="zh-CN") -> int:
     async with db.write_transaction():
-        return await mail.send(clock, to=to, language=language, template="verify_email",
-                               context={"name": "李雷", "link": "http://x/verify?token=abc"})
+        return await mail.send(
+            clock,
+            to=to,
+            language=language,
+            template="verify_email",
+            context={"name": "李雷", "link": "http://x/verify?token=abc"},
+        )
 
 
 async def run_worker(settings, clock) -> None:
@@ -67,8 +72,9 @@ async def test_outbox_to_worker_to_eml(app_settings, engine, redis, clock):
 async def test_a_rolled_back_change_sends_nothing(engine, clock):
     with pytest.raises(RuntimeError):
         async with db.write_transaction():
-            await mail.send(clock, to="x@example.edu.cn", language="en", template="verify_email",
-                            context={"name": "X", "link": "l"})
+            await mail.send(
+                clock, to="x@example.edu.cn", language="en", template="verify_email", context={"name": "X", "link": "l"}
+            )
             raise RuntimeError("the change failed")
     assert await OutboxJob.count() == 0 and await MailMessage.count() == 0
 
@@ -108,7 +114,7 @@ class Collector:
     def __init__(self) -> None:
         self.envelopes: list = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 OK"
 

@@ -17,16 +17,29 @@ HASHER = f.CHEAP_HASHER
 
 
 async def register(clock, email="li.lei@pku.edu.cn", kind=AccountKind.STUDENT, university_id=None, **extra):
-    values = dict(email=email, name="李雷", password=f.PASSWORD, kind=kind, consent=True, language="zh-CN",
-                  university_id=university_id)
+    values = dict(
+        email=email,
+        name="李雷",
+        password=f.PASSWORD,
+        kind=kind,
+        consent=True,
+        language="zh-CN",
+        university_id=university_id,
+    )
     values.update(extra)
     return await accounts.register(clock, HASHER, BASE, **values)
 
 
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("short1!", "at least"), ("abcdefghijkl", "Mix"), ("1234567890", "Mix"), ("password123", "easy"),
-     ("aaaa1111aaaa", "easy"), ("li.lei-2027!", "easy")],
+    [
+        ("short1!", "at least"),
+        ("abcdefghijkl", "Mix"),
+        ("1234567890", "Mix"),
+        ("password123", "easy"),
+        ("aaaa1111aaaa", "easy"),
+        ("li.lei-2027!", "easy"),
+    ],
 )
 def test_weak_passwords_are_refused(password, reason):
     assert reason in (accounts.password_problem(password, "li.lei@pku.edu.cn", "Li Lei") or "")
@@ -86,8 +99,11 @@ async def test_authentication_gives_no_hint(service_db, clock):
     user_id = await register(clock)
     assert await accounts.authenticate(HASHER, "LI.LEI@pku.edu.cn", f.PASSWORD) == user_id
     messages = set()
-    for email, password in (("li.lei@pku.edu.cn", "wrong-password-1"), ("nobody@pku.edu.cn", f.PASSWORD),
-                            ("garbage", f.PASSWORD)):
+    for email, password in (
+        ("li.lei@pku.edu.cn", "wrong-password-1"),
+        ("nobody@pku.edu.cn", f.PASSWORD),
+        ("garbage", f.PASSWORD),
+    ):
         with pytest.raises(Unauthorized) as raised:
             await accounts.authenticate(HASHER, email, password)
         messages.add(raised.value.message)
@@ -147,11 +163,29 @@ async def test_inviting_staff_adds_a_grant_to_an_existing_account(service_db, cl
     contest_id, _ = await f.contest(clock)
     organizer = await f.user(clock, kind=AccountKind.STAFF)
     existing = await f.user(clock, kind=AccountKind.TEACHER)
-    same = await accounts.invite_staff(clock, HASHER, BASE, actor_id=organizer, contest_id=contest_id,
-                                       email=await f.email_of(existing), name="", role=Role.JUDGE, region_id=None)
+    same = await accounts.invite_staff(
+        clock,
+        HASHER,
+        BASE,
+        actor_id=organizer,
+        contest_id=contest_id,
+        email=await f.email_of(existing),
+        name="",
+        role=Role.JUDGE,
+        region_id=None,
+    )
     assert same == existing
-    new = await accounts.invite_staff(clock, HASHER, BASE, actor_id=organizer, contest_id=contest_id,
-                                      email="expert@tencent.com", name="专家", role=Role.JUDGE, region_id=None)
+    new = await accounts.invite_staff(
+        clock,
+        HASHER,
+        BASE,
+        actor_id=organizer,
+        contest_id=contest_id,
+        email="expert@tencent.com",
+        name="专家",
+        role=Role.JUDGE,
+        region_id=None,
+    )
     principal = await sessions.principal_for(new)
     assert principal.has_role(Role.JUDGE, contest_id) and not principal.has_role(Role.ORGANIZER, contest_id)
     token = await link_token("expert@tencent.com", "/reset?token=")

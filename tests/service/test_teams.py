@@ -10,7 +10,7 @@ from contest.audit.service import entries_for
 from contest.errors import Conflict, Forbidden, InvalidInput, InvalidState
 from contest.mail.tables import MailMessage
 from contest.teams import service as teams
-from contest.teams.tables import ChangeStatus, ChangeRequest, TeamMember, TeamStatus
+from contest.teams.tables import ChangeRequest, ChangeStatus, TeamMember, TeamStatus
 from tests import factories as f
 
 BASE = "http://contest.test"
@@ -18,8 +18,10 @@ BASE = "http://contest.test"
 
 async def link_token(email: str, path: str) -> str:
     """The token from the newest mail to `email` whose link contains `path` (as the person reads it)."""
-    rows = await MailMessage.select(MailMessage.body_text).where(MailMessage.recipient == email).order_by(
-        MailMessage.id, ascending=False
+    rows = (
+        await MailMessage.select(MailMessage.body_text)
+        .where(MailMessage.recipient == email)
+        .order_by(MailMessage.id, ascending=False)
     )
     for row in rows:
         match = re.search(re.escape(path) + r"([A-Za-z0-9_\-]+)", row["body_text"])
@@ -169,11 +171,15 @@ async def test_advisor_is_a_confirmed_teacher_of_the_same_university(clock, worl
     foreign_teacher = await f.user(clock, kind=AccountKind.TEACHER, university_id=world["other_uni"])
     pending_teacher = await f.user(clock, kind=AccountKind.TEACHER, university_id=world["uni"], confirmed_teacher=False)
     teacher = await f.user(clock, kind=AccountKind.TEACHER, university_id=world["uni"])
-    for refused, message in ((student, "must be a teacher"), (foreign_teacher, "university"),
-                             (pending_teacher, "not yet confirmed")):
+    for refused, message in (
+        (student, "must be a teacher"),
+        (foreign_teacher, "university"),
+        (pending_teacher, "not yet confirmed"),
+    ):
         with pytest.raises(Conflict, match=message):
-            await teams.invite_advisor(clock, BASE, actor_id=world["leader"], team_id=team_id,
-                                       email=await f.email_of(refused))
+            await teams.invite_advisor(
+                clock, BASE, actor_id=world["leader"], team_id=team_id, email=await f.email_of(refused)
+            )
     email = await f.email_of(teacher)
     await teams.invite_advisor(clock, BASE, actor_id=world["leader"], team_id=team_id, email=email)
     token = await link_token(email, "/advisor/")
@@ -184,8 +190,9 @@ async def test_advisor_is_a_confirmed_teacher_of_the_same_university(clock, worl
     assert [(a["user_id"], a["status"]) for a in detail["advisors"]] == [(teacher, "confirmed")]
     second = await f.user(clock, kind=AccountKind.TEACHER, university_id=world["uni"])
     with pytest.raises(Conflict, match="at most 1"):
-        await teams.invite_advisor(clock, BASE, actor_id=world["leader"], team_id=team_id,
-                                   email=await f.email_of(second))
+        await teams.invite_advisor(
+            clock, BASE, actor_id=world["leader"], team_id=team_id, email=await f.email_of(second)
+        )
 
 
 async def test_the_deadline_locks_every_roster_change(clock, world):
@@ -205,8 +212,9 @@ async def test_the_deadline_locks_every_roster_change(clock, world):
         lambda: teams.leave_team(clock, user_id=member, team_id=team_id),
         lambda: teams.transfer_leadership(clock, actor_id=world["leader"], team_id=team_id, member_id=member),
         lambda: teams.rotate_join_code(clock, actor_id=world["leader"], team_id=team_id),
-        lambda: teams.create_team(clock, actor_id=late, contest_id=world["contest"], name="迟到队",
-                                  track_id=world["track"]),
+        lambda: teams.create_team(
+            clock, actor_id=late, contest_id=world["contest"], name="迟到队", track_id=world["track"]
+        ),
     ]
     for attempt in attempts:
         with pytest.raises(InvalidState, match="locked"):
@@ -221,12 +229,16 @@ async def test_a_change_request_needs_every_member_then_an_organizer(clock, worl
     newcomer = await f.user(clock, university_id=world["uni"])
     organizer = await f.user(clock, kind=AccountKind.STAFF)
     with pytest.raises(InvalidState, match="still open"):
-        await teams.request_change(clock, actor_id=member, team_id=team_id,
-                                   change={"op": "add_member", "email": "a@b.cn"}, reason="")
+        await teams.request_change(
+            clock, actor_id=member, team_id=team_id, change={"op": "add_member", "email": "a@b.cn"}, reason=""
+        )
     clock.advance(timedelta(days=8))
     request_id = await teams.request_change(
-        clock, actor_id=world["leader"], team_id=team_id,
-        change={"op": "add_member", "email": await f.email_of(newcomer)}, reason="新成员加入",
+        clock,
+        actor_id=world["leader"],
+        team_id=team_id,
+        change={"op": "add_member", "email": await f.email_of(newcomer)},
+        reason="新成员加入",
     )
     with pytest.raises(InvalidState, match="not approved"):
         await teams.decide_change(clock, actor_id=organizer, request_id=request_id, accept=True)
@@ -246,13 +258,22 @@ async def test_an_organizer_may_answer_for_an_unresponsive_member_with_a_reason(
     organizer = await f.user(clock, kind=AccountKind.STAFF)
     clock.advance(timedelta(days=8))
     request_id = await teams.request_change(
-        clock, actor_id=world["leader"], team_id=team_id, change={"op": "remove_member", "user_id": member},
+        clock,
+        actor_id=world["leader"],
+        team_id=team_id,
+        change={"op": "remove_member", "user_id": member},
         reason="成员退出",
     )
     with pytest.raises(InvalidInput, match="why"):
         await teams.answer_change(clock, actor_id=organizer, request_id=request_id, approve=True, member_id=member)
-    await teams.answer_change(clock, actor_id=organizer, request_id=request_id, approve=True, member_id=member,
-                              reason="member unreachable for two weeks")
+    await teams.answer_change(
+        clock,
+        actor_id=organizer,
+        request_id=request_id,
+        approve=True,
+        member_id=member,
+        reason="member unreachable for two weeks",
+    )
     await teams.decide_change(clock, actor_id=organizer, request_id=request_id, accept=True)
     assert await roster(team_id) == {world["leader"]}
 
@@ -263,7 +284,10 @@ async def test_a_member_refusal_rejects_the_request(clock, world):
     await invite_and_accept(clock, team_id, world["leader"], member)
     clock.advance(timedelta(days=8))
     request_id = await teams.request_change(
-        clock, actor_id=world["leader"], team_id=team_id, change={"op": "transfer_leader", "user_id": member},
+        clock,
+        actor_id=world["leader"],
+        team_id=team_id,
+        change={"op": "transfer_leader", "user_id": member},
         reason="",
     )
     await teams.answer_change(clock, actor_id=member, request_id=request_id, approve=False)
@@ -276,12 +300,10 @@ async def test_withdraw_and_organizer_status_changes(clock, world):
     organizer = await f.user(clock, kind=AccountKind.STAFF)
     with pytest.raises(InvalidInput):
         await teams.set_status_by_organizer(clock, actor_id=organizer, team_id=team_id, disqualify=True, reason=" ")
-    await teams.set_status_by_organizer(clock, actor_id=organizer, team_id=team_id, disqualify=True,
-                                        reason="抄袭")
+    await teams.set_status_by_organizer(clock, actor_id=organizer, team_id=team_id, disqualify=True, reason="抄袭")
     with pytest.raises(InvalidState):
         await teams.rotate_join_code(clock, actor_id=world["leader"], team_id=team_id)
-    await teams.set_status_by_organizer(clock, actor_id=organizer, team_id=team_id, disqualify=False,
-                                        reason="申诉成功")
+    await teams.set_status_by_organizer(clock, actor_id=organizer, team_id=team_id, disqualify=False, reason="申诉成功")
     clock.advance(timedelta(days=30))
     await teams.withdraw_team(clock, actor_id=world["leader"], team_id=team_id, reason="时间冲突")
     detail = await teams.team_detail(clock, team_id)

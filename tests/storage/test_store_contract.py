@@ -15,8 +15,9 @@ TEN_MINUTES = timedelta(minutes=10)
 
 @pytest.fixture
 async def store(s3):
-    instance = ObjectStore(StoreConfig(endpoint=s3.s3_endpoint, access_key=s3.s3_access_key,
-                                       secret_key=s3.s3_secret_key, bucket="contest"))
+    instance = ObjectStore(
+        StoreConfig(endpoint=s3.s3_endpoint, access_key=s3.s3_access_key, secret_key=s3.s3_secret_key, bucket="contest")
+    )
     await instance.ensure_bucket(["http://127.0.0.1:8000"])
     return instance
 
@@ -47,8 +48,9 @@ async def test_missing_objects_raise_not_found(store, key):
 async def test_ping_fails_with_wrong_credentials(s3):
     from storage import StorageUnavailable
 
-    stranger = ObjectStore(StoreConfig(endpoint=s3.s3_endpoint, access_key="nobody", secret_key="wrong-secret-key",
-                                       bucket="contest"))
+    stranger = ObjectStore(
+        StoreConfig(endpoint=s3.s3_endpoint, access_key="nobody", secret_key="wrong-secret-key", bucket="contest")
+    )
     with pytest.raises(StorageUnavailable):
         await stranger.ping()
 
@@ -62,8 +64,9 @@ async def test_presigned_put_uploads(store, key):
 
 
 async def test_presigned_post_binds_the_size_range(store, key):
-    post = await store.presigned_post(key, min_size=10, max_size=1000, content_type="application/pdf",
-                                      expires=TEN_MINUTES)
+    post = await store.presigned_post(
+        key, min_size=10, max_size=1000, content_type="application/pdf", expires=TEN_MINUTES
+    )
     async with httpx.AsyncClient() as http:
         too_big = await http.post(post.url, data=post.fields, files={"file": ("a.pdf", b"x" * 2000, "application/pdf")})
         assert too_big.status_code >= 400
@@ -94,8 +97,15 @@ async def test_presigned_get_names_the_download(store, key):
 
 async def test_presigned_urls_are_signed_for_the_public_address(s3, key):
     public = s3.s3_endpoint.replace("127.0.0.1", "localhost")
-    store = ObjectStore(StoreConfig(endpoint=s3.s3_endpoint, access_key=s3.s3_access_key,
-                                    secret_key=s3.s3_secret_key, bucket="contest", public_url=public))
+    store = ObjectStore(
+        StoreConfig(
+            endpoint=s3.s3_endpoint,
+            access_key=s3.s3_access_key,
+            secret_key=s3.s3_secret_key,
+            bucket="contest",
+            public_url=public,
+        )
+    )
     url = await store.presigned_put(key, TEN_MINUTES)
     assert urlsplit(url).hostname == "localhost"
     post = await store.presigned_post(key, min_size=1, max_size=10, content_type=None, expires=TEN_MINUTES)

@@ -21,8 +21,14 @@ def test_registration_window():
 
 
 def join(**changes):
-    values = dict(member_count=1, team_university=1, joiner_university=1, joiner_kind="student",
-                  joiner_verified=True, already_in_team=False)
+    values = dict(
+        member_count=1,
+        team_university=1,
+        joiner_university=1,
+        joiner_kind="student",
+        joiner_verified=True,
+        already_in_team=False,
+    )
     values.update(changes)
     return join_refusal(RULES, **values)
 
@@ -46,8 +52,18 @@ def test_join_rules(changes, expected):
 
 def test_other_universities_are_allowed_when_the_contest_says_so():
     rules = TeamRules(same_university=False, max_size=5)
-    assert join_refusal(rules, member_count=4, team_university=1, joiner_university=2, joiner_kind="student",
-                        joiner_verified=True, already_in_team=False) is None
+    assert (
+        join_refusal(
+            rules,
+            member_count=4,
+            team_university=1,
+            joiner_university=2,
+            joiner_kind="student",
+            joiner_verified=True,
+            already_in_team=False,
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -61,8 +77,9 @@ def test_other_universities_are_allowed_when_the_contest_says_so():
     ],
 )
 def test_advisor_rules(changes, expected):
-    values = dict(advisor_count=0, team_university=1, teacher_university=1, teacher_kind="teacher",
-                  teacher_confirmed=True)
+    values = dict(
+        advisor_count=0, team_university=1, teacher_university=1, teacher_kind="teacher", teacher_confirmed=True
+    )
     values.update(changes)
     refusal = advisor_refusal(RULES, **values)
     assert refusal is None if expected is None else expected in refusal

@@ -1,0 +1,119 @@
+"""People driving the API: each has its own cookie jar on the same running app."""
+
+import email
+import re
+from collections.abc import AsyncIterator
+from email import policy
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+
+from contest.accounts import service as accounts
+from contest.accounts.tables import AccountKind, Role
+from contest.mail.service import list_dev_mail
+from contest.outbox import service as outbox
+from contest.worker import build_worker
+from tests import factories as f
+
+
+class Person(msgspec.Struct, kw_only=True):
+    http: httpx.AsyncClient
+    email: str
+    id: int = 0
+    csrf: str = ""
+
+    async def call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
+        return await self.http.request(method, url, headers=headers, **kwargs)
+
+    async def login(self, password: str = f.PASSWORD) -> httpx.Response:
+        response = await self.http.post("/api/v1/auth/login", json={"email": self.email, "password": password})
+        if response.status_code == 200:
+            self.csrf = response.json()["csrf_token"]
+            self.id = response.json()["user"]["id"]
+        return response
+
+
+class World:
+    """The app under test plus helpers to make people and read the mail they receive."""
+
+    def __init__(self, app: Any, settings: Any, clock: Any) -> None:
+        self.app = app
+        self.settings = settings
+        self.clock = clock
+        self._clients: list[httpx.AsyncClient] = []
+
+    def person(self, email: str) -> Person:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver.local")
+        self._clients.append(http)
+        return Person(http=http, email=email)
+
+    async def deliver_mail(self) -> None:
+        """Relay the outbox to Redis and let a real arq worker send everything (as .eml files)."""
+        await outbox.relay(self.app.state.redis, self.clock)
+        worker = build_worker(self.settings, burst=True, ctx={"clock": self.clock}, poll_delay=0.05)
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+
+    def link(self, to: str, pattern: str) -> str:
+        """The token in the newest delivered mail to `to` whose body matches `pattern` (a regex group)."""
+        for path in list_dev_mail(self.settings):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if message["To"] == to:
+                match = re.search(pattern, message.get_content())
+                if match:
+                    return match.group(1)
+        raise AssertionError(f"no delivered mail to {to} matching {pattern}")
+
+    async def signup(
+        self, email: str, kind: str = "student", university_id: int | None = None, verify: bool = True
+    ) -> Person:
+        person = self.person(email)
+        response = await person.http.post(
+            "/api/v1/auth/register",
+            json={
+                "email": email,
+                "name": "测试" + email.split("@")[0],
+                "password": f.PASSWORD,
+                "kind": kind,
+                "consent": True,
+                "university_id": university_id,
+            },
+        )
+        assert response.status_code == 201, response.text
+        if verify:
+            await self.deliver_mail()
+            token = self.link(email, r"/verify\?token=([\w\-]+)")
+            assert (await person.http.post("/api/v1/auth/verify", json={"token": token})).status_code == 200
+        assert (await person.login()).status_code == 200
+        return person
+
+    async def staff(self, email: str, role: Role, contest_id: int | None) -> Person:
+        user_id = await accounts.create_user(
+            self.clock,
+            f.CHEAP_HASHER,
+            email=email,
+            name="组委会",
+            kind=AccountKind.STAFF,
+            password=f.PASSWORD,
+            verified=True,
+        )
+        await accounts.grant(self.clock, user_id=user_id, role=role, contest_id=contest_id)
+        person = self.person(email)
+        assert (await person.login()).status_code == 200
+        return person
+
+    async def close(self) -> None:
+        for http in self._clients:
+            await http.aclose()
+
+
+@pytest.fixture
+async def world(app, app_settings, clock) -> AsyncIterator[World]:
+    w = World(app, app_settings, clock)
+    yield w
+    await w.close()
