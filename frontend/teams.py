@@ -167,7 +167,7 @@ class TeamPages(Controller):
             .where(TeamAdvisor.token_hash == digest(token))
             .first()
         )
-        return render(request, "teams/advisor.html", {"token": token, "request": row})
+        return render(request, "teams/advisor.html", {"token": token, "advice": row})
 
     @post("/advisor/{token:str}")
     async def answer_advisor(
@@ -181,7 +181,7 @@ class TeamPages(Controller):
             return render(
                 request,
                 "teams/advisor.html",
-                {"token": token, "request": None, "error": exc.message},
+                {"token": token, "advice": None, "error": exc.message},
                 status_code=exc.status_code,
             )
         return render(request, "message.html", {"title": "Thank you", "message": "Your answer is recorded."})

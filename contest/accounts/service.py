@@ -322,6 +322,8 @@ async def update_profile(clock: Clock, user_id: int, changes: dict[str, object])
         raise InvalidInput("These fields cannot be changed here.", {f: "not editable" for f in unknown})
     if "name" in changes and not str(changes["name"]).strip():
         raise InvalidInput("Please give your name.", {"name": "required"})
+    if not changes:
+        return
     async with write_transaction():
         before = await User.select(*[getattr(User, f) for f in changes]).where(User.id == user_id).first()
         if before is None:

@@ -1,9 +1,6 @@
 """People driving the API: each has its own cookie jar on the same running app."""
 
-import email
-import re
 from collections.abc import AsyncIterator
-from email import policy
 from typing import Any
 
 import httpx
@@ -12,10 +9,8 @@ import pytest
 
 from contest.accounts import service as accounts
 from contest.accounts.tables import AccountKind, Role
-from contest.mail.service import list_dev_mail
-from contest.outbox import service as outbox
-from contest.worker import build_worker
 from tests import factories as f
+from tests import mailbox
 
 
 class Person(msgspec.Struct, kw_only=True):
@@ -51,23 +46,10 @@ class World:
         return Person(http=http, email=email)
 
     async def deliver_mail(self) -> None:
-        """Relay the outbox to Redis and let a real arq worker send everything (as .eml files)."""
-        await outbox.relay(self.app.state.redis, self.clock)
-        worker = build_worker(self.settings, burst=True, ctx={"clock": self.clock}, poll_delay=0.05)
-        try:
-            await worker.main()
-        finally:
-            await worker.close()
+        await mailbox.deliver_mail(self.settings, self.clock)
 
     def link(self, to: str, pattern: str) -> str:
-        """The token in the newest delivered mail to `to` whose body matches `pattern` (a regex group)."""
-        for path in list_dev_mail(self.settings):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            if message["To"] == to:
-                match = re.search(pattern, message.get_content())
-                if match:
-                    return match.group(1)
-        raise AssertionError(f"no delivered mail to {to} matching {pattern}")
+        return mailbox.link(self.settings, to, pattern)
 
     async def signup(
         self, email: str, kind: str = "student", university_id: int | None = None, verify: bool = True

@@ -77,6 +77,7 @@ async def test_every_route_declares_its_access_and_enforces_it(app, people):
             # A log-in with no credentials is a 401 about the credentials, not about access.
             refused = {403} if template in ("/login", "/api/v1/auth/login") else {401, 403}
             assert anonymous.status_code not in refused, (method, path, anonymous.status_code)
+            assert anonymous.status_code < 500, (method, path, anonymous.text)
             continue
         assert anonymous.status_code == 401, (method, path, anonymous.status_code)
         denied_anonymous += 1
@@ -88,10 +89,12 @@ async def test_every_route_declares_its_access_and_enforces_it(app, people):
             if holder is not None:
                 allowed = await call(holder, method, path)
                 assert allowed.status_code not in (401, 403), (method, path, allowed.status_code, allowed.text)
+                assert allowed.status_code < 500, (method, path, allowed.text)
         else:
             assert access == "authenticated"
             allowed = await call(people["student"], method, path)
             assert allowed.status_code != 401, (method, path)
+            assert allowed.status_code < 500, (method, path, allowed.text)
     assert denied_anonymous > 20 and denied_student > 5
 
 
