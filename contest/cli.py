@@ -5,6 +5,7 @@ import asyncio
 import getpass
 import logging
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -148,6 +149,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port or settings.port
     settings = msgspec.structs.replace(settings, host=host, port=port)
     supervisor = Supervisor(settings.var_path / "log")
+    # uvicorn re-raises SIGTERM once it has shut down; with the default handler that would kill us
+    # before the children are stopped, so turn it into an exception the `finally` below sees.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         if settings.embedded_redis or settings.embedded_s3:
             print("contest: starting embedded services under", settings.var_path, flush=True)
@@ -190,6 +194,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         supervisor.stop_all()
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="contest", description="National mini-program contest platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -214,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = _load()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Readiness probes of the embedded S3 retry on purpose; urllib3 would log each refused connect.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     result: int = args.run(settings, args)
     return result
 

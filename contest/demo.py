@@ -33,6 +33,13 @@ TEAM_WORDS = ("星火", "极光", "青禾", "知行", "未来", "云帆", "拾�
 TEAM_SUFFIX = ("队", "小组", "工作室", "团队")
 
 
+# The reference list covers the seven domestic regions; the overseas region gets two of its own.
+OVERSEAS = [
+    regions.UniversityRow("新加坡国立大学", "National University of Singapore", ""),
+    regions.UniversityRow("悉尼大学", "The University of Sydney", ""),
+]
+
+
 class DemoLogin(msgspec.Struct):
     email: str
     password: str
@@ -66,7 +73,7 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
         return None
     rng = random.Random(2027)
     await regions.ensure_regions()
-    await regions.add_universities(regions.reference_universities())
+    await regions.add_universities([*regions.reference_universities(), *OVERSEAS])
     universities = await University.select(University.id, University.name_zh).order_by(University.id)
     async with write_transaction():
         for index, uni in enumerate(universities, start=1):

@@ -97,6 +97,7 @@ def plan_seaweed(data_dir: Path, bucket: str) -> SeaweedPlan:
     Credentials and ports are kept in `data_dir/embedded.json`, so a second start reuses the data
     with the same keys (and the same ports when they are still free).
     """
+    data_dir = data_dir.resolve()  # weed runs with this directory as its working directory
     data_dir.mkdir(parents=True, exist_ok=True)
     state_file = data_dir / "embedded.json"
     if state_file.exists():
