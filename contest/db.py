@@ -21,6 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
+from contest.errors import NotFound
 from contest.settings import Settings
 
 PICCOLO_CONF = "contest.piccolo_conf"
@@ -120,6 +121,14 @@ async def write_transaction() -> AsyncIterator[Any]:
             await callback()
 
 
+async def one(query: Any, missing: str) -> dict[str, Any]:
+    """The single row a `.first()` query finds, or NotFound with a message a person understands."""
+    row = await query
+    if row is None:
+        raise NotFound(missing)
+    return dict(row)
+
+
 def json_value(value: Any) -> Any:
     """A JSON column's value: SQLite hands it back as text, PostgreSQL's driver as text or data."""
     return json.loads(value) if isinstance(value, str) else value
@@ -154,7 +163,7 @@ def _code_migrations() -> dict[str, list[str]]:
     manager = BaseMigrationManager()
     out: dict[str, list[str]] = {}
     for name, app in registry().app_configs.items():
-        modules = manager.get_migration_modules(app.migrations_folder_path)
+        modules = manager.get_migration_modules(str(app.migrations_folder_path))
         out[name] = sorted(modules)
     return out
 

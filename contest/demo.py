@@ -89,7 +89,7 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
         registration_deadline=now + timedelta(days=30),
         tracks=contests.DEFAULT_TRACKS,
     )
-    tracks = [t["id"] for t in await contests.tracks_of(contest_id)]
+    tracks = [int(t["id"]) for t in await contests.tracks_of(contest_id)]
     hasher = hasher_for(settings)
     login = DemoLogin(ORGANIZER_EMAIL, secrets.token_urlsafe(12))
     organizer = await accounts.create_user(

@@ -46,5 +46,7 @@ def nav_for(principal: Principal | None) -> list[NavItem]:
     if Role.ADMIN in roles:
         items += ADMIN
     items.append(NavItem("Profile", "/me"))
-    seen: set[str] = set()
-    return [item for item in items if not (item.href in seen or seen.add(item.href))]
+    unique: dict[str, NavItem] = {}
+    for item in items:
+        unique.setdefault(item.href, item)
+    return list(unique.values())

@@ -10,6 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
+from contest.accounts.guards import principal_of
 from frontend.i18n import DEFAULT_LANGUAGE, format_datetime, negotiate_language, translations
 from frontend.nav import nav_for
 
@@ -43,7 +44,7 @@ def language_of(request: Request[Any, Any, Any]) -> str:
 def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     lang = language_of(request)
     catalog = translations(lang)
-    principal = request.scope.get("principal")  # type: ignore[call-overload]
+    principal = principal_of(request)
     return {
         "_": catalog.gettext,
         "ngettext": catalog.ngettext,

@@ -25,14 +25,24 @@ def test_two_app_processes_and_a_worker_act_as_one(app_settings, tmp_path):
     try:
         s3 = start_s3(tmp_path / "separate-s3", "scaleout", supervisor)  # stands for any external S3
         ports = [free_port(), free_port()]
-        base = replace(app_settings, s3_endpoint=s3.s3_endpoint or "", s3_access_key=s3.s3_access_key or "",
-                       s3_secret_key=s3.s3_secret_key or "", s3_bucket="scaleout", var_dir=str(tmp_path / "var"),
-                       login_limit_per_account=4, argon2_memory_kib=8192)
+        base = replace(
+            app_settings,
+            s3_endpoint=s3.s3_endpoint or "",
+            s3_access_key=s3.s3_access_key or "",
+            s3_secret_key=s3.s3_secret_key or "",
+            s3_bucket="scaleout",
+            var_dir=str(tmp_path / "var"),
+            login_limit_per_account=4,
+            argon2_memory_kib=8192,
+        )
         env = {**os.environ, **settings_env(base)}
         urls = []
         for port in ports:
-            supervisor.start(f"serve-{port}", [sys.executable, "-m", "contest", "serve", "--port", str(port)],
-                             env={**env, "BASE_URL": f"http://127.0.0.1:{ports[0]}"})
+            supervisor.start(
+                f"serve-{port}",
+                [sys.executable, "-m", "contest", "serve", "--port", str(port)],
+                env={**env, "BASE_URL": f"http://127.0.0.1:{ports[0]}"},
+            )
             urls.append(f"http://127.0.0.1:{port}")
         supervisor.start("worker", [sys.executable, "-m", "contest", "worker"], env=env)
         for url, child in zip(urls, supervisor.children[1:3], strict=True):
@@ -40,8 +50,16 @@ def test_two_app_processes_and_a_worker_act_as_one(app_settings, tmp_path):
             assert all(c["ok"] for c in ready["checks"].values()), ready
 
         a, b = httpx.Client(base_url=urls[0]), httpx.Client(base_url=urls[1])
-        registered = a.post("/api/v1/auth/register", json={
-            "email": "scale@u.edu.cn", "name": "扩展", "password": f.PASSWORD, "kind": "student", "consent": True})
+        registered = a.post(
+            "/api/v1/auth/register",
+            json={
+                "email": "scale@u.edu.cn",
+                "name": "扩展",
+                "password": f.PASSWORD,
+                "kind": "student",
+                "consent": True,
+            },
+        )
         assert registered.status_code == 201, registered.text
         # The worker process delivers the verification mail written by app process A.
         deadline = time.monotonic() + 30
@@ -62,8 +80,10 @@ def test_two_app_processes_and_a_worker_act_as_one(app_settings, tmp_path):
 
         # Failed log-ins on both processes count against one limit (kept in Redis).
         fresh = [httpx.Client(base_url=url) for url in urls]
-        codes = [client.post("/api/v1/auth/login", json={"email": "scale@u.edu.cn", "password": "Wrong-pass-9"})
-                 .status_code for client in (*fresh, *fresh, fresh[0])]
+        codes = [
+            client.post("/api/v1/auth/login", json={"email": "scale@u.edu.cn", "password": "Wrong-pass-9"}).status_code
+            for client in (*fresh, *fresh, fresh[0])
+        ]
         assert codes[-1] == 429 and codes[:3] == [401, 401, 401]
     finally:
         supervisor.stop_all()

@@ -25,8 +25,13 @@ def start(workdir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "S3_", "SECRET_"))}
     env.update({"PORT": str(port), "ARGON2_MEMORY_KIB": "8192", "ARGON2_TIME_COST": "1"})
     log = (workdir / f"serve-{time.monotonic_ns()}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-m", "contest", "serve", "--migrate", "--demo"], cwd=workdir, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "contest", "serve", "--migrate", "--demo"],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> dict:

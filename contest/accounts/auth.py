@@ -13,7 +13,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from contest.accounts import sessions
 from contest.clock import Clock
@@ -43,7 +43,7 @@ def session_cookie(scope: Scope) -> str:
     return morsel.value if morsel else ""
 
 
-async def _send_error(send: Send, status: int, message: str) -> None:
+async def _send_error(send: Any, status: int, message: str) -> None:
     body = json.dumps({"status": status, "message": message, "fields": {}}).encode()
     await send(
         {
@@ -67,6 +67,9 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self._http(scope, receive, send)
+
+    async def _http(self, scope: Any, receive: Any, send: Any) -> None:
         scope["principal"] = None  # type: ignore[typeddict-unknown-key]
         scope["auth"] = ""  # type: ignore[typeddict-unknown-key]
         scope["csrf_token"] = ""  # type: ignore[typeddict-unknown-key]
@@ -97,7 +100,7 @@ class AuthMiddleware:
                 return
         await self.app(scope, receive, send)
 
-    async def _presented_token(self, scope: Scope, receive: Receive) -> tuple[Receive, str]:
+    async def _presented_token(self, scope: Any, receive: Any) -> tuple[Any, str]:
         header = _header(scope, CSRF_HEADER)
         if header:
             return receive, header
@@ -111,8 +114,8 @@ class AuthMiddleware:
         size = 0
         more = True
         while more:
-            message = await receive()
-            chunk = message.get("body", b"")
+            message: dict[str, Any] = await receive()
+            chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > MAX_FORM_BYTES:
                 return receive, ""  # not one of our forms
@@ -121,7 +124,7 @@ class AuthMiddleware:
         body = b"".join(chunks)
         replayed = False
 
-        async def replay() -> Message:
+        async def replay() -> Any:
             nonlocal replayed
             if not replayed:
                 replayed = True

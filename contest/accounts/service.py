@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from email_validator import EmailNotValidError, validate_email
@@ -12,7 +13,7 @@ from contest.accounts.tables import AccountKind, EmailToken, Grant, Role, Teache
 from contest.accounts.tokens import digest, new_secret
 from contest.audit import service as audit
 from contest.clock import Clock
-from contest.db import write_transaction
+from contest.db import one, write_transaction
 from contest.errors import Conflict, InvalidInput, InvalidState, NotFound, Unauthorized
 from contest.mail import service as mail
 from contest.regions.tables import University
@@ -114,7 +115,7 @@ async def create_user(
     language: str = "zh-CN",
     university_id: int | None = None,
     verified: bool = False,
-    **profile: object,
+    **profile: Any,
 ) -> int:
     """Create an account (one per e-mail address, whatever its case)."""
     email = normalise_email(email)
@@ -171,7 +172,7 @@ async def register(
     consent: bool,
     language: str,
     university_id: int | None,
-    **profile: object,
+    **profile: Any,
 ) -> int:
     """Self sign-up of a student or teacher; sends the verification mail in the same transaction."""
     if kind not in (AccountKind.STUDENT, AccountKind.TEACHER):
@@ -274,7 +275,10 @@ async def reset_password(clock: Clock, hasher: PasswordHasher, token: str, passw
     password_hash = await hash_password(hasher, password)
     async with write_transaction():
         user_id = await _use_token(clock, token, TokenPurpose.RESET_PASSWORD)
-        user = await User.select(User.email, User.name, User.email_verified_at).where(User.id == user_id).first()
+        user = await one(
+            User.select(User.email, User.name, User.email_verified_at).where(User.id == user_id).first(),
+            "No such account.",
+        )
         check_password(password, user["email"], user["name"])
         await User.update(
             {User.password_hash: password_hash, User.email_verified_at: user["email_verified_at"] or clock.now()}
@@ -287,7 +291,7 @@ async def reset_password(clock: Clock, hasher: PasswordHasher, token: str, passw
 PROFILE_FIELDS = ("name", "student_number", "college", "major", "year", "phone", "language", "university")
 
 
-async def get_profile(user_id: int) -> dict[str, object]:
+async def get_profile(user_id: int) -> dict[str, Any]:
     user = (
         await User.select(
             User.id,
@@ -469,7 +473,7 @@ async def decide_teacher(clock: Clock, actor_id: int, user_id: int, approve: boo
             )
 
 
-async def pending_teachers() -> list[dict[str, object]]:
+async def pending_teachers() -> list[dict[str, Any]]:
     return (
         await User.select(
             User.id, User.name, User.email, User.university.name_zh.as_alias("university_name"), User.created_at

@@ -4,6 +4,7 @@ Both live in the database, so any app process can serve any request.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from contest.accounts.principal import GrantView, Principal
 from contest.accounts.tables import ApiToken, Grant, Role, Session, User
@@ -100,7 +101,7 @@ async def create_api_token(clock: Clock, user_id: int, name: str) -> tuple[int, 
     return rows[0]["id"], secret
 
 
-async def list_api_tokens(user_id: int) -> list[dict[str, object]]:
+async def list_api_tokens(user_id: int) -> list[dict[str, Any]]:
     return (
         await ApiToken.select(
             ApiToken.id, ApiToken.name, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at

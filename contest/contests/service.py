@@ -1,6 +1,7 @@
 """Contests and their tracks."""
 
 from datetime import datetime
+from typing import Any
 
 from contest.audit import service as audit
 from contest.clock import Clock
@@ -59,10 +60,10 @@ async def create_contest(
     return contest_id
 
 
-async def tracks_of(contest_id: int) -> list[dict[str, object]]:
+async def tracks_of(contest_id: int) -> list[dict[str, Any]]:
     return await Track.select().where(Track.contest == contest_id).order_by(Track.sort_order)
 
 
-async def current_contest() -> dict[str, object] | None:
+async def current_contest() -> dict[str, Any] | None:
     """The newest contest: what the portal shows by default."""
     return await Contest.select().order_by(Contest.id, ascending=False).first()

@@ -113,7 +113,7 @@ async def import_universities(clock: Clock, actor_id: int, parsed: ParsedFile) -
         for key in (r["code"], r["name_zh"], r["name_en"]):
             regions[key.lower()] = r["id"]
     errors = list(parsed.errors)
-    resolved: list[tuple[UniversityLine, int, int | None]] = []
+    resolved: list[tuple[UniversityLine, Any, Any]] = []
     for row in parsed.rows:
         province = provinces.get(row.province) if row.province else None
         region = regions.get(row.region.lower()) if row.region else None
@@ -134,7 +134,7 @@ async def import_universities(clock: Clock, actor_id: int, parsed: ParsedFile) -
     async with write_transaction():
         existing = {u["name_zh"]: u["id"] for u in await University.select(University.id, University.name_zh)}
         for row, region_id, province_id in resolved:
-            values = {
+            values: dict[Any, Any] = {
                 University.name_en: row.name_en,
                 University.region: region_id,
                 University.province: province_id,
@@ -171,8 +171,8 @@ async def search_universities(query: str, limit: int = 20) -> list[dict[str, Any
         University.id,
         University.name_zh,
         University.name_en,
-        University.region.code.as_alias("region_code"),
-        University.province.name_zh.as_alias("province"),
+        University.region._.code.as_alias("region_code"),
+        University.province._.name_zh.as_alias("province"),
     )
     query = query.strip()
     if query:

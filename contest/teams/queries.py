@@ -19,7 +19,7 @@ class TeamFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _where(contest_id: int, flt: TeamFilter) -> Any:
-    where = Team.contest == contest_id
+    where: Any = Team.contest == contest_id
     if flt.region_ids is not None:
         where &= Team.university.region.is_in(list(flt.region_ids) or [0])
     if flt.region_id is not None:
@@ -42,7 +42,7 @@ COLUMNS = (
     Team.status,
     Team.created_at,
     Team.university.name_zh.as_alias("university"),
-    Team.university.region.code.as_alias("region"),
+    Team.university._.region._.code.as_alias("region"),
     Team.track.name_zh.as_alias("track"),
     Team.leader.name.as_alias("leader_name"),
     Team.leader.email.as_alias("leader_email"),
@@ -61,7 +61,7 @@ async def list_teams(contest_id: int, flt: TeamFilter, *, page: int = 1, per_pag
         row["members"] = sizes.get(row["id"], 0)
     by_status: dict[str, int] = {}
     by_region: dict[str, int] = {}
-    for t in await Team.select(Team.status, Team.university.region.code.as_alias("region")).where(where):
+    for t in await Team.select(Team.status, Team.university._.region._.code.as_alias("region")).where(where):
         by_status[t["status"]] = by_status.get(t["status"], 0) + 1
         by_region[t["region"]] = by_region.get(t["region"], 0) + 1
     return {"teams": rows, "total": sum(by_status.values()), "by_status": by_status, "by_region": by_region}

@@ -13,7 +13,7 @@ from contest.accounts.tokens import digest, new_secret
 from contest.audit import service as audit
 from contest.clock import Clock
 from contest.contests.tables import Contest, Track
-from contest.db import json_value, write_transaction
+from contest.db import json_value, one, write_transaction
 from contest.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from contest.mail import service as mail
 from contest.teams.rules import (
@@ -442,10 +442,11 @@ async def invite_advisor(clock: Clock, base_url: str, *, actor_id: int, team_id:
         )
         from contest.regions.tables import University
 
-        university = (
-            await University.select(University.name_zh, University.name_en)
+        university = await one(
+            University.select(University.name_zh, University.name_en)
             .where(University.id == team["university"])
-            .first()
+            .first(),
+            "Unknown university.",
         )
         await mail.send(
             clock,
@@ -772,7 +773,7 @@ async def can_read_team(principal_id: int, is_organizer: bool, team_id: int) -> 
 async def team_detail(clock: Clock, team_id: int) -> dict[str, Any]:
     team = (
         await Team.select(
-            Team.all_columns(),
+            *Team.all_columns(),
             Team.university.name_zh.as_alias("university_name"),
             Team.track.name_zh.as_alias("track_name"),
             Team.contest.registration_deadline.as_alias("deadline"),

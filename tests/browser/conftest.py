@@ -18,8 +18,15 @@ from contest.settings import Settings
 from tests.conftest import IN_CI, missing, replace
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def free_port() -> int:
@@ -41,8 +48,9 @@ def live_server(live_settings: Settings) -> Iterator[str]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **settings_env(live_settings)}
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "contest", "serve"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "contest", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     url = live_settings.public_base_url
     try:
         deadline = time.monotonic() + 60

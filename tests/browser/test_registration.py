@@ -43,8 +43,7 @@ async def log_in(page, url, email):
     await page.wait_for_url(url + "/")
 
 
-async def test_whole_registration_through_the_pages(browser, live_server, live_settings, engine, clock,
-                                                   artifacts_dir):
+async def test_whole_registration_through_the_pages(browser, live_server, live_settings, engine, clock, artifacts_dir):
     settings, url = live_settings, live_server
     uni = await f.university(name="测试浏览器大学", domains="browser.edu.cn")
     contest_id, _ = await f.contest(clock)
