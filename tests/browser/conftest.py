@@ -15,7 +15,7 @@ from playwright.async_api import Browser, async_playwright
 from contest import db
 from contest.cli import settings_env
 from contest.settings import Settings
-from tests.conftest import IN_CI, missing, replace
+from tests.conftest import missing, replace
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -78,13 +78,16 @@ async def engine(live_settings: Settings) -> AsyncIterator[None]:
 
 
 @pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    if not os.path.exists(CHROMIUM):
+def chromium() -> Path:
+    if not CHROMIUM.exists():
         missing("Chromium", f"{CHROMIUM} not found (apt-get install -y chromium fonts-noto-cjk)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        instance = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
         yield instance
         await instance.close()
 
-
-__all__ = ["IN_CI"]
