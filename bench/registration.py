@@ -42,6 +42,7 @@ from contest.supervisor import Supervisor  # noqa: E402
 
 PASSWORD = "Bench-password-2027"
 UNIVERSITY_DOMAIN = "bench.edu.cn"
+MAIL_WAIT_SECONDS = 600
 
 
 def free_port() -> int:
@@ -72,8 +73,8 @@ class Mailbox:
                 if match:
                     self.links[(kind, str(message["To"]))] = match.group(1)
 
-    async def wait(self, kind: str, to: str, timeout: float = 600) -> str:
-        deadline = time.monotonic() + timeout
+    async def wait(self, kind: str, to: str) -> str:
+        deadline = time.monotonic() + MAIL_WAIT_SECONDS
         while (kind, to) not in self.links:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {kind} mail for {to}")
