@@ -8,6 +8,7 @@ from litestar.static_files import create_static_files_router
 from contest.accounts.guards import public
 from frontend.accounts import AccountPages
 from frontend.console import ConsolePages
+from frontend.dev import DevMailPages
 from frontend.pages import PagesController
 from frontend.teams import TeamPages
 from frontend.templating import template_config
@@ -23,6 +24,7 @@ def create_frontend_router() -> Router:
             AccountPages,
             TeamPages,
             ConsolePages,
+            DevMailPages,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], guards=[public], include_in_schema=False
             ),

@@ -1,10 +1,11 @@
 """Organizer console pages: teams (filters, counts, export, status), teachers, change requests."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Template
 
 from contest.accounts import service as accounts
@@ -15,7 +16,8 @@ from contest.audit.service import entries_for
 from contest.clock import Clock
 from contest.contests.service import tracks_of
 from contest.errors import DomainError, Forbidden
-from contest.regions.service import list_regions
+from contest.regions.api import ImportForm, import_from_upload
+from contest.regions.service import list_regions, search_universities
 from contest.teams import queries
 from contest.teams import service as teams
 from contest.teams.api import require_organizer_of_team
@@ -126,6 +128,35 @@ class ConsolePages(Controller):
             clock, me(request).user_id, user_id, data.get("approve") == "yes", text(data, "reason", 500)
         )
         return see_other("/console/teams")
+
+    @get("/universities")
+    async def universities(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
+        return render(
+            request,
+            "console/universities.html",
+            {"q": q[:50], "universities": await search_universities(q[:50], limit=200)},
+        )
+
+    @post("/universities")
+    async def import_universities(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        clock: NamedDependency[Clock],
+    ) -> Template:
+        """The same import as the API, with the row report shown on the page."""
+        context: dict[str, Any] = {"q": "", "universities": []}
+        try:
+            report = await import_from_upload(clock, me(request).user_id, data.file)
+        except DomainError as exc:
+            return render(
+                request,
+                "console/universities.html",
+                {**context, "error": exc.message, "rows": exc.fields},
+                status_code=exc.status_code,
+            )
+        context["universities"] = await search_universities("", limit=200)
+        return render(request, "console/universities.html", {**context, "report": report})
 
     @get("/teams/{team_id:int}")
     async def team(

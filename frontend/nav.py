@@ -11,22 +11,13 @@ class NavItem(msgspec.Struct, frozen=True):
     href: str
 
 
-ANONYMOUS = (
-    NavItem("Home", "/"),
-    NavItem("Leaderboard", "/leaderboard"),
-    NavItem("Sign in", "/login"),
-    NavItem("Sign up", "/register"),
-)
-STUDENT = (NavItem("My team", "/my/team"), NavItem("My entries", "/my/entries"))
+# Only pages that exist are listed; entries, judging, rounds and the leaderboard join as they land.
+ANONYMOUS = (NavItem("Home", "/"), NavItem("Sign in", "/login"), NavItem("Sign up", "/register"))
+STUDENT = (NavItem("My team", "/my/team"),)
 TEACHER = (NavItem("My teams", "/my/advised"),)
-JUDGE = (NavItem("Judging", "/judge"),)
-ORGANIZER = (
-    NavItem("Console", "/console"),
-    NavItem("Teams", "/console/teams"),
-    NavItem("Judges", "/console/judges"),
-    NavItem("Rounds", "/console/rounds"),
-)
-ADMIN = (NavItem("Admin", "/admin"),)
+JUDGE: tuple[NavItem, ...] = ()
+ORGANIZER = (NavItem("Teams", "/console/teams"), NavItem("Universities", "/console/universities"))
+ADMIN: tuple[NavItem, ...] = ()
 
 
 def nav_for(principal: Principal | None) -> list[NavItem]:

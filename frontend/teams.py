@@ -132,6 +132,14 @@ class TeamPages(Controller):
             return await my_team_page(request, clock, error=exc.message, status_code=exc.status_code)
         return see_other("/my/team")
 
+    @get("/my/advised")
+    async def advised(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Template:
+        """A teacher's teams, each with its members."""
+        rows = await teams.advised_teams(me(request).user_id)
+        details = [await teams.team_detail(clock, r["team_id"]) for r in rows if r["status"] == "confirmed"]
+        pending = [r for r in rows if r["status"] == "pending"]
+        return render(request, "teams/advised.html", {"teams": details, "pending": pending})
+
     @get("/invitations/{token:str}")
     async def invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         row = (

@@ -39,6 +39,18 @@ class ImportForm(msgspec.Struct):
     file: UploadFile
 
 
+async def import_from_upload(clock: Clock, actor_id: int, upload: UploadFile) -> service.ImportReport:
+    """Read an uploaded CSV/XLSX (5 MB at most) and import it; shared by the API and the console."""
+    content = await upload.read()
+    if len(content) > MAX_IMPORT_BYTES:
+        raise InvalidInput("The file is larger than 5 MB.", {"file": "too large"})
+    try:
+        parsed = parse_universities(content, upload.filename or "upload.csv")
+    except ValueError as exc:
+        raise InvalidInput("The file cannot be read.", {"file": str(exc)}) from None
+    return await service.import_universities(clock, actor_id, parsed)
+
+
 class RegionController(Controller):
     path = "/"
     tags = ["regions"]
@@ -63,11 +75,4 @@ class RegionController(Controller):
         clock: NamedDependency[Clock],
     ) -> service.ImportReport:
         """Import universities from CSV or XLSX. Any bad row refuses the file, with a per-row report."""
-        content = await data.file.read()
-        if len(content) > MAX_IMPORT_BYTES:
-            raise InvalidInput("The file is larger than 5 MB.", {"file": "too large"})
-        try:
-            parsed = parse_universities(content, data.file.filename or "upload.csv")
-        except ValueError as exc:
-            raise InvalidInput(f"The file cannot be read: {exc}.", {"file": str(exc)}) from None
-        return await service.import_universities(clock, me(request).user_id, parsed)
+        return await import_from_upload(clock, me(request).user_id, data.file)

@@ -839,3 +839,21 @@ async def contest_and_region(team_id: int) -> tuple[int, int]:
     if row is None:
         raise NotFound("No such team.")
     return int(row["contest"]), int(row["region"])
+
+
+async def advised_teams(teacher_id: int) -> list[dict[str, Any]]:
+    """The teams a teacher advises or is asked to advise, newest first."""
+    return (
+        await TeamAdvisor.select(
+            TeamAdvisor.team.as_alias("team_id"),
+            TeamAdvisor.team._.name.as_alias("name"),
+            TeamAdvisor.team._.status.as_alias("team_status"),
+            TeamAdvisor.team._.contest._.name_zh.as_alias("contest"),
+            TeamAdvisor.status,
+        )
+        .where(
+            (TeamAdvisor.user == teacher_id)
+            & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
+        )
+        .order_by(TeamAdvisor.id, ascending=False)
+    )
