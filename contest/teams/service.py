@@ -98,6 +98,19 @@ def _require_leader(team: dict[str, Any], actor_id: int) -> None:
         raise Forbidden("Only the team leader can do this.")
 
 
+async def _leader_change(clock: Clock, actor_id: int, team_id: int) -> tuple[dict[str, Any], dict[str, Any], TeamRules]:
+    """A roster change by the leader: the team, its contest and rules, once every precondition holds."""
+    team = await _team(team_id)
+    _require_leader(team, actor_id)
+    contest, rules = await _open_roster(clock, team)
+    return team, contest, rules
+
+
+async def _require_member(team_id: int, user_id: int) -> None:
+    if user_id not in await _member_ids(team_id):
+        raise NotFound("This person is not in the team.")
+
+
 async def _can_join(rules: TeamRules, team: dict[str, Any], user: dict[str, Any]) -> None:
     already = await TeamMember.exists().where((TeamMember.contest == team["contest"]) & (TeamMember.user == user["id"]))
     _refuse(
@@ -186,9 +199,7 @@ async def invite_member(clock: Clock, base_url: str, *, actor_id: int, team_id: 
 
     email = normalise_email(email)
     async with write_transaction():
-        team = await _team(team_id)
-        _require_leader(team, actor_id)
-        contest, rules = await _open_roster(clock, team)
+        team, contest, rules = await _leader_change(clock, actor_id, team_id)
         members = await _member_ids(team_id)
         if len(members) >= rules.max_size:
             raise Conflict(f"The team is full ({rules.max_size} members at most).")
@@ -306,9 +317,7 @@ async def revoke_invitation(clock: Clock, *, actor_id: int, team_id: int, invita
 async def rotate_join_code(clock: Clock, *, actor_id: int, team_id: int, enabled: bool = True) -> str | None:
     """Issue a fresh join code (the old one stops working), or switch joining by code off."""
     async with write_transaction():
-        team = await _team(team_id)
-        _require_leader(team, actor_id)
-        await _open_roster(clock, team)
+        await _leader_change(clock, actor_id, team_id)
         code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8)) if enabled else None
         await Team.update({Team.join_code: code}).where(Team.id == team_id)
         await audit.record(
@@ -361,13 +370,10 @@ async def leave_team(clock: Clock, *, user_id: int, team_id: int) -> None:
 
 async def remove_member(clock: Clock, *, actor_id: int, team_id: int, member_id: int) -> None:
     async with write_transaction():
-        team = await _team(team_id)
-        _require_leader(team, actor_id)
-        await _open_roster(clock, team)
+        await _leader_change(clock, actor_id, team_id)
         if member_id == actor_id:
             raise InvalidState("Use leave instead of removing yourself.")
-        if member_id not in await _member_ids(team_id):
-            raise NotFound("This person is not in the team.")
+        await _require_member(team_id, member_id)
         await TeamMember.delete().where((TeamMember.team == team_id) & (TeamMember.user == member_id))
         await audit.record(
             clock,
@@ -381,11 +387,8 @@ async def remove_member(clock: Clock, *, actor_id: int, team_id: int, member_id:
 
 async def transfer_leadership(clock: Clock, *, actor_id: int, team_id: int, member_id: int) -> None:
     async with write_transaction():
-        team = await _team(team_id)
-        _require_leader(team, actor_id)
-        await _open_roster(clock, team)
-        if member_id not in await _member_ids(team_id):
-            raise NotFound("This person is not in the team.")
+        await _leader_change(clock, actor_id, team_id)
+        await _require_member(team_id, member_id)
         await Team.update({Team.leader: member_id}).where(Team.id == team_id)
         await audit.record(
             clock,
@@ -422,9 +425,7 @@ async def invite_advisor(clock: Clock, base_url: str, *, actor_id: int, team_id:
 
     email = normalise_email(email)
     async with write_transaction():
-        team = await _team(team_id)
-        _require_leader(team, actor_id)
-        _, rules = await _open_roster(clock, team)
+        team, _, rules = await _leader_change(clock, actor_id, team_id)
         teacher = await User.select().where(User.email == email).first()
         if teacher is None:
             raise InvalidInput("No teacher account uses this address; ask them to sign up first.", {"email": "unknown"})
@@ -503,9 +504,7 @@ async def answer_advisor_request(clock: Clock, *, user_id: int, token: str, acce
 
 async def remove_advisor(clock: Clock, *, actor_id: int, team_id: int) -> None:
     async with write_transaction():
-        team = await _team(team_id)
-        _require_leader(team, actor_id)
-        await _open_roster(clock, team)
+        await _leader_change(clock, actor_id, team_id)
         await _drop_advisors(clock, team_id)
         await audit.record(
             clock, actor_id=actor_id, action="team.advisor_remove", object_type="team", object_id=team_id
