@@ -187,9 +187,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             server_header=False,
         )
         return 0
-    except db.MigrationsPending as exc:
-        print(f"contest: {exc}", file=sys.stderr)
-        return 3
     finally:
         supervisor.stop_all()
 
@@ -224,7 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Readiness probes of the embedded S3 retry on purpose; urllib3 would log each refused connect.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
-    result: int = args.run(settings, args)
+    try:
+        result: int = args.run(settings, args)
+    except db.MigrationsPending as exc:
+        print(f"contest: {exc}", file=sys.stderr)
+        return 3
     return result
 
 

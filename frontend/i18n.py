@@ -48,7 +48,8 @@ def negotiate_language(cookie: str | None, accept_language: str | None, default:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        weighted.append((-quality, position, tag.strip().lower()))
+        if quality > 0:  # q=0 means "not this one" (RFC 9110)
+            weighted.append((-quality, position, tag.strip().lower()))
     for _, _, tag in sorted(weighted):
         if tag.startswith("zh"):
             return "zh-CN"

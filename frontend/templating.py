@@ -53,6 +53,8 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "nav": nav_for(principal),
         "csrf_token": request.scope.get("csrf_token", ""),  # type: ignore[call-overload]
         "path": request.url.path,
+        # Where the language switch and the sign-in link come back to: filters and `next` survive.
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "when": lambda value, tz="Asia/Shanghai": format_datetime(value, lang, tz),
     }
 

@@ -15,12 +15,14 @@ async def test_console_import_form_reports_rows_and_needs_the_csrf_token(world, 
     content = "名称,省份\n表单大学,火星\n".encode()
     refused = await organizer.http.post("/console/universities", files={"file": ("u.csv", content, "text/csv")})
     assert refused.status_code == 403  # no CSRF token
-    bad = await organizer.http.post(f"/console/universities?_csrf={organizer.csrf}",
-                                    files={"file": ("u.csv", content, "text/csv")})
+    bad = await organizer.http.post(
+        f"/console/universities?_csrf={organizer.csrf}", files={"file": ("u.csv", content, "text/csv")}
+    )
     assert bad.status_code == 400 and "unknown province: 火星" in bad.text
     good = "名称,省份\n表单大学,湖北\n".encode()
-    done = await organizer.http.post(f"/console/universities?_csrf={organizer.csrf}",
-                                     files={"file": ("u.csv", good, "text/csv")})
+    done = await organizer.http.post(
+        f"/console/universities?_csrf={organizer.csrf}", files={"file": ("u.csv", good, "text/csv")}
+    )
     assert done.status_code == 200 and "表单大学" in done.text
 
 
@@ -29,7 +31,9 @@ async def test_teachers_see_the_teams_they_advise(world, clock):
     contest_id, track_id = await f.contest(clock)
     leader = await world.signup("lead@adv.edu.cn", university_id=uni)
     teacher = await world.signup("prof@adv.edu.cn", kind="teacher", university_id=uni)
-    team = await leader.call("POST", f"/api/v1/contests/{contest_id}/teams", json={"name": "指导队", "track_id": track_id})
+    team = await leader.call(
+        "POST", f"/api/v1/contests/{contest_id}/teams", json={"name": "指导队", "track_id": track_id}
+    )
     await leader.call("POST", f"/api/v1/teams/{team.json()['id']}/advisor", json={"email": "prof@adv.edu.cn"})
     await world.deliver_mail()
     token = world.link("prof@adv.edu.cn", r"/advisor/([\w\-]+)")
@@ -44,8 +48,10 @@ async def test_the_development_mailbox_exists_only_in_development(app_settings, 
     from contest.app import create_app
 
     development = create_app(replace(app_settings, contest_env=Environment.DEVELOPMENT), clock=clock)
-    async with running(development), httpx.AsyncClient(transport=httpx.ASGITransport(app=development),
-                                                       base_url="http://t") as client:
+    async with (
+        running(development),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=development), base_url="http://t") as client,
+    ):
         listing = await client.get("/dev/mail")
         assert listing.status_code == 200 and "dev@u.edu.cn" in listing.text
         name = listing.text.split('href="/dev/mail/')[1].split('"')[0]

@@ -90,4 +90,3 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
         instance = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
         yield instance
         await instance.close()
-

@@ -9,7 +9,7 @@ import pytest
 from frontend.i18n import format_datetime, negotiate_language, translations
 
 ROOT = Path(__file__).resolve().parents[2]
-ERRORS = r"(?:InvalidInput|Conflict|Forbidden|NotFound|InvalidState|Unauthorized|RateLimited)"
+ERRORS = r"(?:InvalidInput|Conflict|Forbidden|NotFound|InvalidState|Unauthorized|RateLimited|ValidationException)"
 
 
 def visible_messages() -> set[str]:
@@ -21,7 +21,7 @@ def visible_messages() -> set[str]:
         text = path.read_text()
         found |= set(re.findall(r'NavItem\("([^"]+)"', text))
         found |= set(re.findall(r'"(?:title|message|link_label)": "([^"]+)"', text))
-    for path in (ROOT / "contest").rglob("*.py"):
+    for path in [*(ROOT / "contest").rglob("*.py"), *(ROOT / "frontend").rglob("*.py")]:
         found |= set(re.findall(ERRORS + r'\(\s*"([^"]+)"', path.read_text()))
     return found
 
@@ -44,6 +44,7 @@ def test_english_shows_the_source_text():
         (None, "en-US,en;q=0.9,zh;q=0.8", "en"),
         (None, "fr-FR,zh-TW;q=0.5", "zh-CN"),
         (None, "de;q=1.0,en;q=0.2", "en"),
+        (None, "en;q=0,de", "zh-CN"),
         (None, None, "zh-CN"),
         ("klingon", "", "zh-CN"),
     ],

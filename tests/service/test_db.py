@@ -83,3 +83,21 @@ async def test_an_unmigrated_database_is_refused(tmp_path):
         if BACKEND == "postgres":
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
+
+
+async def test_the_audit_log_refuses_update_and_delete(service_db, clock):
+    from contest.audit import service as audit
+    from contest.audit.tables import AuditEntry
+
+    async with db.write_transaction():
+        await audit.record(clock, actor_id=None, action="test.event", object_type="thing", object_id=1, reason="why")
+    for attempt in (AuditEntry.update({AuditEntry.reason: "rewritten"}, force=True), AuditEntry.delete(force=True)):
+        with pytest.raises(Exception, match="append-only"):
+            async with db.write_transaction() as tx:
+                savepoint = await tx.savepoint()
+                try:
+                    await attempt
+                finally:
+                    await savepoint.rollback_to()
+    rows = await audit.entries_for("thing", 1)
+    assert [(r["action"], r["reason"]) for r in rows] == [("test.event", "why")]
