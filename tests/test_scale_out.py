@@ -2,11 +2,11 @@
 processes and one worker, behaving as one system (sessions, rate limits and jobs are shared)."""
 
 import os
-import subprocess
 import sys
 import time
 
 import httpx
+import psutil
 import pytest
 
 from contest.cli import settings_env
@@ -86,11 +86,7 @@ def test_two_app_processes_and_a_worker_act_as_one(app_settings, tmp_path):
         ]
         assert codes[-1] == 429 and codes[:3] == [401, 401, 401]
     finally:
+        pids = [child.process.pid for child in supervisor.children]
         supervisor.stop_all()
+        assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
 
-
-@pytest.fixture(autouse=True)
-def _no_leftovers():
-    yield
-    leftover = subprocess.run(["pgrep", "-f", "contest (serve|worker)"], capture_output=True, text=True).stdout
-    assert leftover.strip() == "" or str(os.getpid()) in leftover
