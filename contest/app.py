@@ -3,13 +3,12 @@ the JSON API, the pages and the error handling into one Litestar app."""
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from argon2 import PasswordHasher
 from arq.connections import ArqRedis
 from litestar import Litestar, Router
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
@@ -32,7 +31,6 @@ from contest.settings import Settings
 from contest.store import store_for
 from frontend import create_frontend_router, template_config
 
-log = logging.getLogger(__name__)
 
 API_PATH = "/api/v1"
 
@@ -153,13 +151,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         template_config=template_config(),
         openapi_config=openapi,
         debug=False,
-        state=_initial_state(settings),
+        state=State({"settings": settings, "redis": None, "store": None}),
     )
     check_routes_guarded(app)
     return app
 
-
-def _initial_state(settings: Settings) -> Any:
-    from litestar.datastructures import State
-
-    return State({"settings": settings, "redis": None, "store": None})
