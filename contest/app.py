@@ -31,7 +31,6 @@ from contest.settings import Settings
 from contest.store import store_for
 from frontend import create_frontend_router, template_config
 
-
 API_PATH = "/api/v1"
 
 
