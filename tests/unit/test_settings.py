@@ -48,3 +48,15 @@ def test_an_explicit_secret_key_wins(tmp_path):
     settings = with_secret_key(load_settings({"SECRET_KEY": "k" * 40}, var_dir=str(tmp_path)))
     assert settings.secret_key == "k" * 40
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_env_example_documents_every_setting():
+    from pathlib import Path
+
+    from contest.settings import Settings
+
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    documented = {line.split("=", 1)[0] for line in example.splitlines() if "=" in line and not line.startswith("#")}
+    assert documented == {name.upper() for name in Settings.__struct_fields__}
+    load_settings({k: v for k, v in (line.split("=", 1) for line in example.splitlines()
+                                      if "=" in line and not line.startswith("#"))})
