@@ -154,18 +154,21 @@ async def team_out(clock: Clock, team_id: int, viewer_id: int) -> TeamOut:
     )
 
 
-async def require_organizer_of_team(principal: Principal, team_id: int) -> None:
+async def organizes_team(principal: Principal, team_id: int) -> bool:
     """Organizer grants are scoped by contest and region: check them against this team."""
     contest_id, region_id = await service.contest_and_region(team_id)
     regions = principal.organizer_regions(contest_id)
-    if not principal.has_role(Role.ORGANIZER, contest_id) or (regions is not None and region_id not in regions):
+    return principal.has_role(Role.ORGANIZER, contest_id) and (regions is None or region_id in regions)
+
+
+async def require_organizer_of_team(principal: Principal, team_id: int) -> None:
+    if not await organizes_team(principal, team_id):
         raise Forbidden("You do not organize this team's contest or region.")
 
 
 async def readable_team(request: Request[Any, Any, Any], clock: Clock, team_id: int) -> TeamOut:
     principal = me(request)
-    team = await service.team_detail(clock, team_id)
-    if not await service.can_read_team(principal.user_id, principal.has_role(Role.ORGANIZER, team["contest"]), team_id):
+    if not await service.can_read_team(principal.user_id, await organizes_team(principal, team_id), team_id):
         raise Forbidden("You can only see your own team.")
     return await team_out(clock, team_id, principal.user_id)
 

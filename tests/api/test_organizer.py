@@ -69,9 +69,11 @@ async def test_regional_organizers_see_their_region_only(world, clock):
     north = await f.university(province="北京")
     south = await f.university(province="广东")
     contest_id, track_id = await f.contest(clock)
+    ids = {}
     for email, uni, name in (("a@n.edu.cn", north, "北方队"), ("b@s.edu.cn", south, "南方队")):
         leader = await world.signup(email, university_id=uni)
-        await leader.call("POST", f"/api/v1/contests/{contest_id}/teams", json={"name": name, "track_id": track_id})
+        created = await leader.call("POST", f"/api/v1/contests/{contest_id}/teams", json={"name": name, "track_id": track_id})
+        ids[name] = created.json()["id"]
     regional = await world.staff("sc@contest.cn", Role.JUDGE, contest_id)
     south_id = (await Region.select(Region.id).where(Region.code == "SC").first())["id"]
     await accounts.grant(clock, user_id=regional.id, role=Role.ORGANIZER, contest_id=contest_id, region_id=south_id)
@@ -79,3 +81,5 @@ async def test_regional_organizers_see_their_region_only(world, clock):
     assert [t["name"] for t in listed["teams"]] == ["南方队"]
     north_team = (await regional.call("GET", f"/api/v1/contests/{contest_id}/teams.csv")).text
     assert "北方队" not in north_team
+    assert (await regional.call("GET", f"/api/v1/teams/{ids['北方队']}")).status_code == 403
+    assert (await regional.call("GET", f"/api/v1/teams/{ids['南方队']}")).status_code == 200
