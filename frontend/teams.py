@@ -58,7 +58,10 @@ async def my_team_page(
 
 
 def _pending_for(team: dict[str, Any], user_id: int) -> dict[str, Any] | None:
-    return next((c for c in team["change_requests"] if c["status"] == "pending"), None)
+    """The pending change request this member still has to answer, if any."""
+    return next(
+        (c for c in team["change_requests"] if c["status"] == "pending" and user_id not in c["answered_by"]), None
+    )
 
 
 class TeamPages(Controller):

@@ -98,6 +98,8 @@ class ChangeRequestOut(msgspec.Struct):
     reason: str
     requested_by: int
     created_at: datetime
+    # Members who have answered (the requester approves by asking).
+    answered_by: list[int]
 
 
 class TeamOut(msgspec.Struct, kw_only=True):

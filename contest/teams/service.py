@@ -813,6 +813,11 @@ async def team_detail(clock: Clock, team_id: int) -> dict[str, Any]:
         .where(ChangeRequest.team == team_id)
         .order_by(ChangeRequest.id)
     )
+    answers = await ChangeApproval.select(ChangeApproval.request, ChangeApproval.member).where(
+        ChangeApproval.request.is_in([c["id"] for c in team["change_requests"]] or [0])
+    )
+    for change in team["change_requests"]:
+        change["answered_by"] = [a["member"] for a in answers if a["request"] == change["id"]]
     team["locked"] = team["deadline"] is not None and clock.now() >= team["deadline"]
     return team
 

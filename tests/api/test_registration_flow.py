@@ -62,6 +62,8 @@ async def test_three_students_and_a_teacher_register_form_a_team_lock_and_change
     )
     assert request.status_code == 201, request.text
     request_id = request.json()["id"]
+    pending = (await second.call("GET", f"/api/v1/teams/{team_id}")).json()["change_requests"][0]
+    assert pending["status"] == "pending" and pending["answered_by"] == [leader.id]
     early = await organizer.call("POST", f"/api/v1/change-requests/{request_id}/decision", json={"accept": True})
     assert early.status_code == 409
     for member in (second, third):
