@@ -110,7 +110,11 @@ class Run:
     async def call(self, step: str, method: str, url: str, expect: int, **kwargs: Any) -> httpx.Response:
         async with self.gate:
             started = time.perf_counter()
-            response = await self.client().request(method, url, **kwargs)
+            try:
+                response = await self.client().request(method, url, **kwargs)
+            except httpx.HTTPError as exc:  # a failure is an error even when no status came back
+                self.errors.append(f"{step} {type(exc).__name__}: {exc}")
+                raise
             self.latency[step].append(time.perf_counter() - started)
             self.requests += 1
         if response.status_code != expect:
@@ -123,9 +127,13 @@ class Run:
             await client.aclose()
 
 
-async def phase(name: str, work: list[Any], timings: dict[str, dict[str, float]]) -> list[Any]:
+async def phase(run: "Run", name: str, work: list[Any], timings: dict[str, dict[str, float]]) -> list[Any]:
+    """Run one step for everyone; whatever fails is counted (and, when not a request error, reported)."""
     started = time.perf_counter()
     results = await asyncio.gather(*work, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, RuntimeError | httpx.HTTPError):
+            run.errors.append(f"{name} {type(result).__name__}: {result}")
     elapsed = time.perf_counter() - started
     ok = sum(not isinstance(r, BaseException) for r in results)
     timings[name] = {"count": len(work), "ok": ok, "seconds": round(elapsed, 2), "per_second": round(ok / elapsed, 1)}
@@ -139,6 +147,7 @@ async def registration(
     people = [[f"t{t}m{m}@{UNIVERSITY_DOMAIN}" for m in range(3)] for t in range(teams)]
     everyone = [p for team in people for p in team]
     await phase(
+        run,
         "sign-up",
         [
             run.call(
@@ -164,7 +173,7 @@ async def registration(
         token = await run.mailbox.wait("verify", address)
         await run.call("verify", "POST", "/api/v1/auth/verify", 200, json={"token": token})
 
-    await phase("verify", [verify(e) for e in everyone], timings)
+    await phase(run, "verify", [verify(e) for e in everyone], timings)
 
     sessions: dict[str, tuple[dict[str, str], str]] = {}
 
@@ -178,7 +187,7 @@ async def registration(
         secret, csrf = sessions[address]
         return {"headers": {"Cookie": f"session={secret}", "X-CSRF-Token": csrf}}
 
-    await phase("log-in", [log_in(e) for e in everyone], timings)
+    await phase(run, "log-in", [log_in(e) for e in everyone], timings)
     team_ids: dict[int, int] = {}
 
     async def create(index: int) -> None:
@@ -192,8 +201,9 @@ async def registration(
         )
         team_ids[index] = response.json()["id"]
 
-    await phase("create-team", [create(i) for i in range(teams)], timings)
+    await phase(run, "create-team", [create(i) for i in range(teams)], timings)
     await phase(
+        run,
         "invite",
         [
             run.call(
@@ -215,7 +225,7 @@ async def registration(
         token = await run.mailbox.wait("invite", address)
         await run.call("accept", "POST", f"/api/v1/invitations/{token}/accept", 200, **auth(address))
 
-    await phase("accept", [accept(m) for i in range(teams) if i in team_ids for m in people[i][1:]], timings)
+    await phase(run, "accept", [accept(m) for i in range(teams) if i in team_ids for m in people[i][1:]], timings)
 
 
 async def measure_reference(url: str, requests: int, concurrency: int) -> float:

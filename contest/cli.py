@@ -184,6 +184,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             port=port,
             log_level=settings.log_level.lower(),
             proxy_headers=False,
+            timeout_keep_alive=settings.http_keep_alive_seconds,
             server_header=False,
         )
         return 0

@@ -67,6 +67,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     login_limit_per_address: Positive = 100
     login_limit_window_seconds: Positive = 900
     session_days: Positive = 14
+    # Longer than any proxy's or client's idle timeout, so the server never closes a kept-alive
+    # connection just as a request is being sent on it.
+    http_keep_alive_seconds: Positive = 75
     log_level: Annotated[str, msgspec.Meta(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
 
     @property
