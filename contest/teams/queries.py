@@ -67,6 +67,17 @@ async def list_teams(contest_id: int, flt: TeamFilter, *, page: int = 1, per_pag
     return {"teams": rows, "total": sum(by_status.values()), "by_status": by_status, "by_region": by_region}
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A value safe to open in a spreadsheet: text that would start a formula (a team may name
+    itself "=HYPERLINK(...)") is prefixed with an apostrophe, as OWASP advises for CSV export."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 async def export_csv(contest_id: int, flt: TeamFilter) -> str:
     """Every team matching the filter, one row per team with its members and advisor (UTF-8 with BOM
     so that Excel opens the Chinese correctly)."""
@@ -106,7 +117,8 @@ async def export_csv(contest_id: int, flt: TeamFilter) -> str:
     )
     for t in teams:
         writer.writerow(
-            [
+            _cell(v)
+            for v in [
                 t["id"],
                 t["name"],
                 t["status"],

@@ -52,14 +52,19 @@ class World:
         return mailbox.link(self.settings, to, pattern)
 
     async def signup(
-        self, email: str, kind: str = "student", university_id: int | None = None, verify: bool = True
+        self,
+        email: str,
+        kind: str = "student",
+        university_id: int | None = None,
+        verify: bool = True,
+        name: str | None = None,
     ) -> Person:
         person = self.person(email)
         response = await person.http.post(
             "/api/v1/auth/register",
             json={
                 "email": email,
-                "name": "测试" + email.split("@")[0],
+                "name": name or "测试" + email.split("@")[0],
                 "password": f.PASSWORD,
                 "kind": kind,
                 "consent": True,

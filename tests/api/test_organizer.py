@@ -62,6 +62,21 @@ async def test_team_list_filters_counts_and_export(world, clock):
     assert rows[0]["leader_email"] == "a@n.edu.cn"
 
 
+async def test_export_defuses_spreadsheet_formulas(world, clock):
+    uni = await f.university()
+    contest_id, track_id = await f.contest(clock)
+    organizer = await world.staff("org@contest.cn", Role.ORGANIZER, contest_id)
+    leader = await world.signup("a@n.edu.cn", university_id=uni, name="@SUM(A1)")
+    name = '=HYPERLINK("http://evil.example","点我")'
+    created = await leader.call("POST", f"/api/v1/contests/{contest_id}/teams", json={"name": name, "track_id": track_id})
+    assert created.status_code == 201
+    export = await organizer.call("GET", f"/api/v1/contests/{contest_id}/teams.csv")
+    [row] = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))
+    assert row["team"] == "'" + name and row["leader"] == "'@SUM(A1)"
+    listed = (await organizer.call("GET", f"/api/v1/contests/{contest_id}/teams")).json()
+    assert listed["teams"][0]["name"] == name  # only the spreadsheet copy is changed
+
+
 async def test_regional_organizers_see_their_region_only(world, clock):
     from contest.accounts import service as accounts
     from contest.regions.tables import Region
