@@ -1,7 +1,11 @@
-"""Organizer console pages: teams (filters, counts, export, status), teachers, change requests."""
+"""Organizer console pages: teams (filters, counts, export, status), change requests, teachers,
+judges and organizers, universities."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
+import msgspec
+from argon2 import PasswordHasher
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -15,18 +19,38 @@ from contest.accounts.tables import Role
 from contest.audit.service import entries_for
 from contest.clock import Clock
 from contest.contests.service import tracks_of
-from contest.errors import DomainError, Forbidden
+from contest.errors import DomainError, Forbidden, InvalidInput
 from contest.regions.api import ImportForm, import_from_upload
 from contest.regions.service import list_regions, search_universities
+from contest.settings import Settings
 from contest.teams import queries
 from contest.teams import service as teams
 from contest.teams.api import require_organizer_of_team
-from contest.teams.tables import ChangeRequest, ChangeStatus
-from frontend.forms import Form, see_other, text
+from frontend.forms import Form, number, safe_next, see_other, text
 from frontend.teams import _contest
 from frontend.templating import render
 
 STATUSES = ("active", "withdrawn", "disqualified")
+
+
+class Scope(msgspec.Struct, frozen=True):
+    """The current contest as this organizer sees it: `regions` None means every region."""
+
+    contest: dict[str, Any]
+    user_id: int
+    regions: frozenset[int] | None
+
+
+async def scope_of(request: Request[Any, Any, Any]) -> Scope:
+    contest = await _contest()
+    principal = me(request)
+    if not principal.has_role(Role.ORGANIZER, contest["id"]):
+        raise Forbidden("You do not have the right to do this.")
+    return Scope(contest, principal.user_id, principal.organizer_regions(contest["id"]))
+
+
+def refused(request: Request[Any, Any, Any], exc: DomainError) -> Template:
+    return render(request, "message.html", {"title": "Not done", "message": exc.message}, status_code=exc.status_code)
 
 
 class ConsolePages(Controller):
@@ -48,23 +72,18 @@ class ConsolePages(Controller):
         q: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
-        contest = await _contest()
-        principal = me(request)
-        if not principal.has_role(Role.ORGANIZER, contest["id"]):
-            raise Forbidden("You do not have the right to do this.")
+        scope = await scope_of(request)
+        contest_id = scope.contest["id"]
         flt = queries.TeamFilter(
-            region_ids=principal.organizer_regions(contest["id"]),
+            region_ids=scope.regions,
             region_id=region_id,
             track_id=track_id,
             status=status if status in STATUSES else None,
             q=q[:60],
         )
-        result = await queries.list_teams(contest["id"], flt, page=max(page, 1), per_page=50)
-        pending = await ChangeRequest.select(
-            ChangeRequest.id, ChangeRequest.team.name.as_alias("team"), ChangeRequest.change, ChangeRequest.reason
-        ).where((ChangeRequest.status == ChangeStatus.PENDING.value) & (ChangeRequest.team.contest == contest["id"]))
+        result = await queries.list_teams(contest_id, flt, page=max(page, 1), per_page=50)
         query = "&".join(
-            f"{k}={v}"
+            f"{k}={quote(str(v))}"
             for k, v in (("region_id", region_id), ("track_id", track_id), ("status", flt.status), ("q", flt.q))
             if v
         )
@@ -72,40 +91,76 @@ class ConsolePages(Controller):
             request,
             "console/teams.html",
             {
-                "contest": contest,
+                "contest": scope.contest,
                 "result": result,
-                "regions": await list_regions(),
-                "tracks": await tracks_of(contest["id"]),
+                "regions": await _visible_regions(scope),
+                "tracks": await tracks_of(contest_id),
                 "statuses": STATUSES,
                 "page": max(page, 1),
                 "filters": {"region_id": region_id, "track_id": track_id, "status": flt.status, "q": flt.q},
                 "export_query": query,
-                "pending": pending,
-                "teachers": await accounts.pending_teachers(),
+                "pending": await queries.pending_changes(contest_id, scope.regions),
+                "teachers": await accounts.pending_teachers(scope.regions),
             },
+        )
+
+    @get("/teams/{team_id:int}")
+    async def team(
+        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> Template:
+        await require_organizer_of_team(me(request), team_id)
+        return render(
+            request,
+            "console/team.html",
+            {"team": await teams.team_detail(clock, team_id), "history": await entries_for("team", team_id)},
         )
 
     @post("/teams/{team_id:int}/status")
     async def set_status(
         self, request: Request[Any, Any, Any], team_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
-    ) -> Response[Any]:
+    ) -> Response[Any] | Template:
         principal = me(request)
         await require_organizer_of_team(principal, team_id)
-        await teams.set_status_by_organizer(
-            clock,
-            actor_id=principal.user_id,
-            team_id=team_id,
-            disqualify=data.get("disqualify") == "yes",
-            reason=text(data, "reason", 1000),
-        )
-        return see_other("/console/teams")
+        try:
+            await teams.set_status_by_organizer(
+                clock,
+                actor_id=principal.user_id,
+                team_id=team_id,
+                disqualify=data.get("disqualify") == "yes",
+                reason=text(data, "reason", 1000),
+            )
+        except DomainError as exc:
+            return refused(request, exc)
+        return see_other(f"/console/teams/{team_id}")
+
+    @post("/change-requests/{request_id:int}/answer")
+    async def answer_for_member(
+        self, request: Request[Any, Any, Any], request_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
+    ) -> Response[Any] | Template:
+        """Stand in for a member who does not answer, with a reason (recorded as an override)."""
+        principal = me(request)
+        team_id = await teams.team_of_request(request_id)
+        await require_organizer_of_team(principal, team_id)
+        try:
+            await teams.answer_change(
+                clock,
+                actor_id=principal.user_id,
+                request_id=request_id,
+                approve=data.get("approve") == "yes",
+                member_id=number(data, "member_id"),
+                reason=text(data, "reason", 1000),
+            )
+        except DomainError as exc:
+            return refused(request, exc)
+        return see_other(f"/console/teams/{team_id}")
 
     @post("/change-requests/{request_id:int}")
     async def decide_change(
         self, request: Request[Any, Any, Any], request_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any] | Template:
         principal = me(request)
-        await require_organizer_of_team(principal, await teams.team_of_request(request_id))
+        team_id = await teams.team_of_request(request_id)
+        await require_organizer_of_team(principal, team_id)
         try:
             await teams.decide_change(
                 clock,
@@ -115,19 +170,72 @@ class ConsolePages(Controller):
                 reason=text(data, "reason", 1000),
             )
         except DomainError as exc:
-            return render(
-                request, "message.html", {"title": "Not done", "message": exc.message}, status_code=exc.status_code
-            )
-        return see_other("/console/teams")
+            return refused(request, exc)
+        return see_other(safe_next(data.get("next"), f"/console/teams/{team_id}"))
 
     @post("/teachers/{user_id:int}")
     async def decide_teacher(
         self, request: Request[Any, Any, Any], user_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any]:
+        scope = await scope_of(request)
         await accounts.decide_teacher(
-            clock, me(request).user_id, user_id, data.get("approve") == "yes", text(data, "reason", 500)
+            clock, scope.user_id, user_id, data.get("approve") == "yes", text(data, "reason", 500), scope.regions
         )
         return see_other("/console/teams")
+
+    @get("/staff")
+    async def staff(self, request: Request[Any, Any, Any]) -> Template:
+        return await self._staff_page(request, await scope_of(request))
+
+    @post("/staff")
+    async def invite_staff(
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        clock: NamedDependency[Clock],
+        hasher: NamedDependency[PasswordHasher],
+        settings: NamedDependency[Settings],
+    ) -> Template:
+        """Invite a judge or organizer by e-mail; the same service (and regional limits) as the API."""
+        scope = await scope_of(request)
+        role = data.get("role", "")
+        try:
+            if role not in (Role.JUDGE.value, Role.ORGANIZER.value):
+                raise InvalidInput("Choose judge or organizer.", {"role": "invalid"})
+            await accounts.invite_staff(
+                clock,
+                hasher,
+                settings.public_base_url,
+                actor_id=scope.user_id,
+                contest_id=scope.contest["id"],
+                email=text(data, "email", 254),
+                name=text(data, "name", 100),
+                role=Role(role),
+                region_id=number(data, "region_id"),
+                inviter_regions=scope.regions,
+            )
+        except DomainError as exc:
+            return await self._staff_page(
+                request, scope, {"error": exc.message, "fields": exc.fields, "form": data}, exc.status_code
+            )
+        return await self._staff_page(request, scope, {"flash": "Invitation sent."})
+
+    async def _staff_page(
+        self, request: Request[Any, Any, Any], scope: Scope, extra: dict[str, Any] | None = None, status_code: int = 200
+    ) -> Template:
+        return render(
+            request,
+            "console/staff.html",
+            {
+                "contest": scope.contest,
+                "staff": await accounts.staff_of(scope.contest["id"], scope.regions),
+                "regions": await _visible_regions(scope),
+                "national": scope.regions is None,
+                "form": {},
+                **(extra or {}),
+            },
+            status_code=status_code,
+        )
 
     @get("/universities")
     async def universities(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
@@ -158,17 +266,7 @@ class ConsolePages(Controller):
         context["universities"] = await search_universities("", limit=200)
         return render(request, "console/universities.html", {**context, "report": report})
 
-    @get("/teams/{team_id:int}")
-    async def team(
-        self, request: Request[Any, Any, Any], team_id: FromPath[int], clock: NamedDependency[Clock]
-    ) -> Template:
-        await require_organizer_of_team(me(request), team_id)
 
-        return render(
-            request,
-            "console/team.html",
-            {
-                "team": await teams.team_detail(clock, team_id),
-                "history": await entries_for("team", team_id),
-            },
-        )
+async def _visible_regions(scope: Scope) -> list[dict[str, Any]]:
+    regions = await list_regions()
+    return regions if scope.regions is None else [r for r in regions if r["id"] in scope.regions]

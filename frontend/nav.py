@@ -16,7 +16,11 @@ ANONYMOUS = (NavItem("Home", "/"), NavItem("Sign in", "/login"), NavItem("Sign u
 STUDENT = (NavItem("My team", "/my/team"),)
 TEACHER = (NavItem("My teams", "/my/advised"),)
 JUDGE: tuple[NavItem, ...] = ()
-ORGANIZER = (NavItem("Teams", "/console/teams"), NavItem("Universities", "/console/universities"))
+ORGANIZER = (
+    NavItem("Teams", "/console/teams"),
+    NavItem("Judges and organizers", "/console/staff"),
+    NavItem("Universities", "/console/universities"),
+)
 ADMIN: tuple[NavItem, ...] = ()
 
 

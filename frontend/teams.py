@@ -12,7 +12,6 @@ from contest.accounts.guards import authenticated
 from contest.accounts.tokens import digest
 from contest.clock import Clock
 from contest.contests.service import current_contest, tracks_of
-from contest.db import json_value
 from contest.errors import DomainError, NotFound
 from contest.settings import Settings
 from contest.teams import service as teams
@@ -36,11 +35,6 @@ async def my_team_page(
     user_id = me(request).user_id
     team_id = await teams.team_of(user_id, contest["id"])
     team = await teams.team_detail(clock, team_id) if team_id else None
-    if team is not None:
-        names = {m["user_id"]: m["name"] for m in team["members"]}
-        for change in team["change_requests"]:
-            change["change"] = json_value(change["change"])
-            change["who"] = change["change"].get("email") or names.get(change["change"].get("user_id"), "")
     return render(
         request,
         "teams/my_team.html",

@@ -11,7 +11,7 @@ from contest.accounts.tables import AccountKind, TeacherStatus, User
 from contest.clock import Clock
 from contest.contests import service as contests
 from contest.contests.tables import Contest, Track
-from contest.regions.tables import Province, University
+from contest.regions.tables import Province, Region, University
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "Correct-horse-42"
@@ -80,3 +80,9 @@ async def email_of(user_id: int) -> str:
     row = await User.select(User.email).where(User.id == user_id).first()
     assert row is not None
     return str(row["email"])
+
+
+async def region_id(code: str) -> int:
+    row = await Region.select(Region.id).where(Region.code == code).first()
+    assert row is not None, f"no region {code}"
+    return int(row["id"])

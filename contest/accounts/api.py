@@ -30,6 +30,7 @@ from contest.accounts.schemas import (
     RegisteredOut,
     RegisterIn,
     StaffInviteIn,
+    StaffOut,
     TeacherOut,
     TokenIn,
     UserOut,
@@ -247,13 +248,21 @@ class StaffController(Controller):
             name=data.name,
             role=Role(data.role),
             region_id=data.region_id,
+            inviter_regions=me(request).organizer_regions(contest_id),
         )
         return MessageOut("Invitation sent.")
 
+    @get("/staff")
+    async def staff(self, request: Request[Any, Any, Any], contest_id: FromPath[int]) -> list[StaffOut]:
+        """Judges and organizers of the contest (a regional organizer sees their regions')."""
+        grants = await service.staff_of(contest_id, me(request).organizer_regions(contest_id))
+        return [msgspec.convert(g, StaffOut) for g in grants]
+
     @get("/teachers/pending")
-    async def pending_teachers(self) -> list[TeacherOut]:
-        """Teachers whose e-mail domain did not confirm them, waiting for an organizer."""
-        return [msgspec.convert(r, TeacherOut) for r in await service.pending_teachers()]
+    async def pending_teachers(self, request: Request[Any, Any, Any], contest_id: FromPath[int]) -> list[TeacherOut]:
+        """Teachers whose e-mail domain did not confirm them, waiting for an organizer (of their region)."""
+        teachers = await service.pending_teachers(me(request).organizer_regions(contest_id))
+        return [msgspec.convert(r, TeacherOut) for r in teachers]
 
     @post("/teachers/{user_id:int}/decision", status_code=HTTP_200_OK)
     async def decide_teacher(
@@ -264,5 +273,8 @@ class StaffController(Controller):
         data: JSONBody[DecisionIn],
         clock: NamedDependency[Clock],
     ) -> MessageOut:
-        await service.decide_teacher(clock, me(request).user_id, user_id, data.approve, data.reason)
+        principal = me(request)
+        await service.decide_teacher(
+            clock, principal.user_id, user_id, data.approve, data.reason, principal.organizer_regions(contest_id)
+        )
         return MessageOut("Recorded.")

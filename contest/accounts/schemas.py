@@ -129,6 +129,17 @@ class StaffInviteIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     region_id: int | None = None
 
 
+class StaffOut(msgspec.Struct, kw_only=True):
+    """A judge's or organizer's grant; `region_id` None means every region."""
+
+    user_id: int
+    name: str
+    email: str
+    role: str
+    region_id: int | None
+    created_at: datetime
+
+
 class TeacherOut(msgspec.Struct, kw_only=True):
     id: int
     name: str

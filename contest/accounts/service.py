@@ -14,9 +14,9 @@ from contest.accounts.tokens import digest, new_secret
 from contest.audit import service as audit
 from contest.clock import Clock
 from contest.db import one, write_transaction
-from contest.errors import Conflict, InvalidInput, InvalidState, NotFound, Unauthorized
+from contest.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, Unauthorized
 from contest.mail import service as mail
-from contest.regions.tables import University
+from contest.regions.tables import Region, University
 
 VERIFY_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=2)
@@ -397,13 +397,22 @@ async def invite_staff(
     name: str,
     role: Role,
     region_id: int | None,
+    inviter_regions: frozenset[int] | None = None,
 ) -> int:
     """Invite a judge or organizer. An existing account gets the grant; a new one is created without
-    a password and mailed a link to set it."""
+    a password and mailed a link to set it.
+
+    `inviter_regions` are the regions a regional organizer oversees (None: a national organizer):
+    they grant rights inside those regions only, never national ones.
+    """
     if role not in (Role.JUDGE, Role.ORGANIZER):
         raise InvalidInput("Only judges and organizers are invited.", {"role": "invalid"})
+    if inviter_regions is not None and region_id not in inviter_regions:
+        raise Forbidden("You may invite judges and organizers of your own region only.", {"region_id": "outside"})
     email = normalise_email(email)
     async with write_transaction():
+        if region_id is not None and not await Region.exists().where(Region.id == region_id):
+            raise InvalidInput("Unknown region.", {"region_id": "unknown"})
         user = await User.select(User.id, User.language).where(User.email == email).first()
         if user is None:
             user_id = await create_user(
@@ -440,16 +449,59 @@ async def invite_staff(
     return user_id
 
 
-async def decide_teacher(clock: Clock, actor_id: int, user_id: int, approve: bool, reason: str = "") -> None:
-    """An organizer confirms (or refuses) a teacher whose address is not on the university's domains."""
+async def staff_of(contest_id: int, region_ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    """Judges and organizers of a contest (grants for it or for every contest), by role then name;
+    a regional organizer (`region_ids`) sees those of their regions only."""
+    where = Grant.role.is_in([Role.JUDGE.value, Role.ORGANIZER.value]) & (
+        (Grant.contest == contest_id) | Grant.contest.is_null()
+    )
+    if region_ids is not None:
+        where &= Grant.region.is_in(list(region_ids) or [0])
+    return (
+        await Grant.select(
+            Grant.id,
+            Grant.user.as_alias("user_id"),
+            Grant.user.name.as_alias("name"),
+            Grant.user.email.as_alias("email"),
+            Grant.role,
+            Grant.region.as_alias("region_id"),
+            Grant.region.name_zh.as_alias("region_zh"),
+            Grant.region.name_en.as_alias("region_en"),
+            Grant.created_at,
+        )
+        .where(where)
+        .order_by(Grant.role)
+        .order_by(Grant.user.name)
+    )
+
+
+async def decide_teacher(
+    clock: Clock,
+    actor_id: int,
+    user_id: int,
+    approve: bool,
+    reason: str = "",
+    region_ids: frozenset[int] | None = None,
+) -> None:
+    """An organizer confirms (or refuses) a teacher whose address is not on the university's domains;
+    a regional organizer (`region_ids`) only teachers of universities in their regions."""
     async with write_transaction():
         user = (
-            await User.select(User.kind, User.teacher_status, User.name, User.email, User.language)
+            await User.select(
+                User.kind,
+                User.teacher_status,
+                User.name,
+                User.email,
+                User.language,
+                User.university.region.as_alias("region"),
+            )
             .where(User.id == user_id)
             .first()
         )
         if user is None or user["kind"] != AccountKind.TEACHER.value:
             raise NotFound("No such teacher.")
+        if region_ids is not None and user["region"] not in region_ids:
+            raise Forbidden("This teacher's university is outside your region.")
         status = TeacherStatus.CONFIRMED if approve else TeacherStatus.REJECTED
         await User.update({User.teacher_status: status.value}).where(User.id == user_id)
         await audit.record(
@@ -473,11 +525,15 @@ async def decide_teacher(clock: Clock, actor_id: int, user_id: int, approve: boo
             )
 
 
-async def pending_teachers() -> list[dict[str, Any]]:
+async def pending_teachers(region_ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    """Teachers waiting for an organizer, in `region_ids` when given (a regional organizer's view)."""
+    where = (User.kind == AccountKind.TEACHER.value) & (User.teacher_status == TeacherStatus.PENDING.value)
+    if region_ids is not None:
+        where &= User.university.region.is_in(list(region_ids) or [0])
     return (
         await User.select(
             User.id, User.name, User.email, User.university.name_zh.as_alias("university_name"), User.created_at
         )
-        .where((User.kind == AccountKind.TEACHER.value) & (User.teacher_status == TeacherStatus.PENDING.value))
+        .where(where)
         .order_by(User.id)
     )

@@ -46,7 +46,7 @@ async def record(
 async def entries_for(object_type: str, object_id: object) -> list[dict[str, Any]]:
     """The history of one object, oldest first."""
     return await (
-        AuditEntry.select()
+        AuditEntry.select(*AuditEntry.all_columns(), AuditEntry.actor.name.as_alias("actor_name"))
         .where((AuditEntry.object_type == object_type) & (AuditEntry.object_id == str(object_id)))
         .order_by(AuditEntry.id)
     )

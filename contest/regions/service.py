@@ -172,6 +172,8 @@ async def search_universities(query: str, limit: int = 20) -> list[dict[str, Any
         University.name_zh,
         University.name_en,
         University.region._.code.as_alias("region_code"),
+        University.region._.name_zh.as_alias("region_zh"),
+        University.region._.name_en.as_alias("region_en"),
         University.province._.name_zh.as_alias("province"),
     )
     query = query.strip()

@@ -14,7 +14,6 @@ from contest.accounts.guards import authenticated, organizer
 from contest.accounts.principal import Principal
 from contest.accounts.tables import Role
 from contest.clock import Clock
-from contest.db import json_value
 from contest.errors import Forbidden
 from contest.settings import Settings
 from contest.teams import queries, service
@@ -100,6 +99,8 @@ class ChangeRequestOut(msgspec.Struct):
     created_at: datetime
     # Members who have answered (the requester approves by asking).
     answered_by: list[int]
+    # Whom the change is about: the e-mail it names or the member's name.
+    who: str
 
 
 class TeamOut(msgspec.Struct, kw_only=True):
@@ -150,9 +151,7 @@ async def team_out(clock: Clock, team_id: int, viewer_id: int) -> TeamOut:
         members=[msgspec.convert(m, MemberOut) for m in row["members"]],
         invitations=[msgspec.convert(i, InvitationOut) for i in row["invitations"]],
         advisors=[msgspec.convert(a, AdvisorOut) for a in row["advisors"]],
-        change_requests=[
-            msgspec.convert({**c, "change": json_value(c["change"])}, ChangeRequestOut) for c in row["change_requests"]
-        ],
+        change_requests=[msgspec.convert(c, ChangeRequestOut) for c in row["change_requests"]],
     )
 
 

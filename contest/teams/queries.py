@@ -5,8 +5,10 @@ import io
 from typing import Any
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
-from contest.teams.tables import Team, TeamAdvisor, TeamMember
+from contest.teams.service import name_subjects
+from contest.teams.tables import ChangeApproval, ChangeRequest, ChangeStatus, Team, TeamAdvisor, TeamMember
 
 
 class TeamFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,18 +55,59 @@ async def list_teams(contest_id: int, flt: TeamFilter, *, page: int = 1, per_pag
     """One page of teams with member counts, the total, and counts by status and by region."""
     where = _where(contest_id, flt)
     rows = await Team.select(*COLUMNS).where(where).order_by(Team.id).limit(per_page).offset((page - 1) * per_page)
-    ids = [r["id"] for r in rows] or [0]
-    sizes: dict[int, int] = {}
-    for m in await TeamMember.select(TeamMember.team).where(TeamMember.team.is_in(ids)):
-        sizes[m["team"]] = sizes.get(m["team"], 0) + 1
+    sizes = await member_counts([r["id"] for r in rows])
     for row in rows:
         row["members"] = sizes.get(row["id"], 0)
-    by_status: dict[str, int] = {}
-    by_region: dict[str, int] = {}
-    for t in await Team.select(Team.status, Team.university._.region._.code.as_alias("region")).where(where):
-        by_status[t["status"]] = by_status.get(t["status"], 0) + 1
-        by_region[t["region"]] = by_region.get(t["region"], 0) + 1
+    by_status = await _counts(Team.status, where)
+    by_region = await _counts(Team.university._.region._.code, where)
     return {"teams": rows, "total": sum(by_status.values()), "by_status": by_status, "by_region": by_region}
+
+
+async def _counts(column: Any, where: Any) -> dict[Any, int]:
+    """How many teams matching `where` have each value of `column` (counted by the database)."""
+    rows = await Team.select(column.as_alias("value"), Count()).where(where).group_by(column)
+    return {r["value"]: r["count"] for r in rows}
+
+
+async def member_counts(team_ids: list[int]) -> dict[int, int]:
+    rows = await (
+        TeamMember.select(TeamMember.team, Count())
+        .where(TeamMember.team.is_in(team_ids or [0]))
+        .group_by(TeamMember.team)
+    )
+    return {r["team"]: r["count"] for r in rows}
+
+
+async def pending_changes(contest_id: int, region_ids: frozenset[int] | None) -> list[dict[str, Any]]:
+    """Change requests waiting for an organizer of these regions (None: all), oldest first, each with
+    whom it is about and how many of the team's members have answered so far."""
+    where: Any = (ChangeRequest.status == ChangeStatus.PENDING.value) & (ChangeRequest.team.contest == contest_id)
+    if region_ids is not None:
+        where &= ChangeRequest.team._.university._.region.is_in(list(region_ids) or [0])
+    requests = (
+        await ChangeRequest.select(
+            ChangeRequest.id,
+            ChangeRequest.team.as_alias("team_id"),
+            ChangeRequest.team.name.as_alias("team"),
+            ChangeRequest.change,
+            ChangeRequest.reason,
+            ChangeRequest.created_at,
+        )
+        .where(where)
+        .order_by(ChangeRequest.id)
+    )
+    await name_subjects(requests)
+    answered = {
+        a["request"]: a["count"]
+        for a in await ChangeApproval.select(ChangeApproval.request, Count())
+        .where(ChangeApproval.request.is_in([r["id"] for r in requests] or [0]))
+        .group_by(ChangeApproval.request)
+    }
+    sizes = await member_counts([r["team_id"] for r in requests])
+    for request in requests:
+        request["answered"] = answered.get(request["id"], 0)
+        request["members"] = sizes.get(request["team_id"], 0)
+    return requests
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

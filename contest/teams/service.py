@@ -684,7 +684,7 @@ async def decide_change(clock: Clock, *, actor_id: int, request_id: int, accept:
             }
             waiting = set(await _member_ids(team["id"])) - approved
             if waiting:
-                raise InvalidState(f"{len(waiting)} member(s) have not approved yet.")
+                raise InvalidState("Some members have not approved yet.", {"waiting": str(len(waiting))})
             await _apply_change(clock, team, request["change"], actor_id)
         status = ChangeStatus.ACCEPTED if accept else ChangeStatus.REJECTED
         await ChangeRequest.update(
@@ -818,8 +818,21 @@ async def team_detail(clock: Clock, team_id: int) -> dict[str, Any]:
     )
     for change in team["change_requests"]:
         change["answered_by"] = [a["member"] for a in answers if a["request"] == change["id"]]
+    await name_subjects(team["change_requests"])
     team["locked"] = team["deadline"] is not None and clock.now() >= team["deadline"]
     return team
+
+
+async def name_subjects(requests: list[dict[str, Any]]) -> None:
+    """Decode each request's change and say whom it is about (`who`): the e-mail it names, or the
+    member's name, looked up because a removed member is no longer on the roster."""
+    for request in requests:
+        request["change"] = json_value(request["change"])
+    ids = {r["change"]["user_id"] for r in requests if isinstance(r["change"].get("user_id"), int)}
+    names = {u["id"]: u["name"] for u in await User.select(User.id, User.name).where(User.id.is_in(list(ids) or [0]))}
+    for request in requests:
+        change = request["change"]
+        request["who"] = change.get("email") or names.get(change.get("user_id"), "")
 
 
 async def team_of(user_id: int, contest_id: int) -> int | None:

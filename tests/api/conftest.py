@@ -79,7 +79,8 @@ class World:
         assert (await person.login()).status_code == 200
         return person
 
-    async def staff(self, email: str, role: Role, contest_id: int | None) -> Person:
+    async def staff(self, email: str, role: Role, contest_id: int | None, region: str | None = None) -> Person:
+        """A judge or organizer signed in; `region` (a region code) scopes the grant to that region."""
         user_id = await accounts.create_user(
             self.clock,
             f.CHEAP_HASHER,
@@ -89,7 +90,8 @@ class World:
             password=f.PASSWORD,
             verified=True,
         )
-        await accounts.grant(self.clock, user_id=user_id, role=role, contest_id=contest_id)
+        region_id = await f.region_id(region) if region else None
+        await accounts.grant(self.clock, user_id=user_id, role=role, contest_id=contest_id, region_id=region_id)
         person = self.person(email)
         assert (await person.login()).status_code == 200
         return person
