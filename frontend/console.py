@@ -1,6 +1,7 @@
 """Organizer console pages: teams (filters, counts, export, status), change requests, teachers,
 judges and organizers, universities."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ from contest.settings import Settings
 from contest.teams import queries
 from contest.teams import service as teams
 from contest.teams.api import require_organizer_of_team
-from frontend.forms import Form, number, safe_next, see_other, text
+from frontend.forms import Form, number, see_other, text
 from frontend.teams import _contest
 from frontend.templating import render
 
@@ -49,8 +50,20 @@ async def scope_of(request: Request[Any, Any, Any]) -> Scope:
     return Scope(contest, principal.user_id, principal.organizer_regions(contest["id"]))
 
 
-def refused(request: Request[Any, Any, Any], exc: DomainError) -> Template:
-    return render(request, "message.html", {"title": "Not done", "message": exc.message}, status_code=exc.status_code)
+async def act_on_team(
+    request: Request[Any, Any, Any], team_id: int, action: Callable[[int], Awaitable[object]]
+) -> Response[Any] | Template:
+    """Run an organizer's action (given their user id) on a team they oversee, then show the team
+    again; a refusal is shown as a page with its status."""
+    principal = me(request)
+    await require_organizer_of_team(principal, team_id)
+    try:
+        await action(principal.user_id)
+    except DomainError as exc:
+        return render(
+            request, "message.html", {"title": "Not done", "message": exc.message}, status_code=exc.status_code
+        )
+    return see_other(f"/console/teams/{team_id}")
 
 
 class ConsolePages(Controller):
@@ -119,59 +132,51 @@ class ConsolePages(Controller):
     async def set_status(
         self, request: Request[Any, Any, Any], team_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any] | Template:
-        principal = me(request)
-        await require_organizer_of_team(principal, team_id)
-        try:
-            await teams.set_status_by_organizer(
+        return await act_on_team(
+            request,
+            team_id,
+            lambda actor_id: teams.set_status_by_organizer(
                 clock,
-                actor_id=principal.user_id,
+                actor_id=actor_id,
                 team_id=team_id,
                 disqualify=data.get("disqualify") == "yes",
                 reason=text(data, "reason", 1000),
-            )
-        except DomainError as exc:
-            return refused(request, exc)
-        return see_other(f"/console/teams/{team_id}")
+            ),
+        )
 
     @post("/change-requests/{request_id:int}/answer")
     async def answer_for_member(
         self, request: Request[Any, Any, Any], request_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any] | Template:
         """Stand in for a member who does not answer, with a reason (recorded as an override)."""
-        principal = me(request)
-        team_id = await teams.team_of_request(request_id)
-        await require_organizer_of_team(principal, team_id)
-        try:
-            await teams.answer_change(
+        return await act_on_team(
+            request,
+            await teams.team_of_request(request_id),
+            lambda actor_id: teams.answer_change(
                 clock,
-                actor_id=principal.user_id,
+                actor_id=actor_id,
                 request_id=request_id,
                 approve=data.get("approve") == "yes",
                 member_id=number(data, "member_id"),
                 reason=text(data, "reason", 1000),
-            )
-        except DomainError as exc:
-            return refused(request, exc)
-        return see_other(f"/console/teams/{team_id}")
+            ),
+        )
 
     @post("/change-requests/{request_id:int}")
     async def decide_change(
         self, request: Request[Any, Any, Any], request_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
     ) -> Response[Any] | Template:
-        principal = me(request)
-        team_id = await teams.team_of_request(request_id)
-        await require_organizer_of_team(principal, team_id)
-        try:
-            await teams.decide_change(
+        return await act_on_team(
+            request,
+            await teams.team_of_request(request_id),
+            lambda actor_id: teams.decide_change(
                 clock,
-                actor_id=principal.user_id,
+                actor_id=actor_id,
                 request_id=request_id,
                 accept=data.get("accept") == "yes",
                 reason=text(data, "reason", 1000),
-            )
-        except DomainError as exc:
-            return refused(request, exc)
-        return see_other(safe_next(data.get("next"), f"/console/teams/{team_id}"))
+            ),
+        )
 
     @post("/teachers/{user_id:int}")
     async def decide_teacher(
