@@ -164,13 +164,19 @@ class ConsolePages(Controller):
 
     @post("/change-requests/{request_id:int}")
     async def decide_change(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[int],
+        data: Form,
+        clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> Response[Any] | Template:
         return await act_on_team(
             request,
             await teams.team_of_request(request_id),
             lambda actor_id: teams.decide_change(
                 clock,
+                settings.public_base_url,
                 actor_id=actor_id,
                 request_id=request_id,
                 accept=data.get("accept") == "yes",

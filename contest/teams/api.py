@@ -425,11 +425,17 @@ class ChangeRequestController(Controller):
         request_id: FromPath[int],
         data: JSONBody[DecisionIn],
         clock: NamedDependency[Clock],
+        settings: NamedDependency[Settings],
     ) -> None:
         """An organizer accepts (applying it) or rejects the change."""
         await require_organizer_of_team(me(request), await service.team_of_request(request_id))
         await service.decide_change(
-            clock, actor_id=me(request).user_id, request_id=request_id, accept=data.accept, reason=data.reason
+            clock,
+            settings.public_base_url,
+            actor_id=me(request).user_id,
+            request_id=request_id,
+            accept=data.accept,
+            reason=data.reason,
         )
 
 

@@ -32,6 +32,14 @@ def registration_refusal(rules: TeamRules, now: datetime) -> str | None:
     return None
 
 
+def advisor_confirmation_refusal(rules: TeamRules, now: datetime, requested_at: datetime) -> str | None:
+    """A teacher confirms before the lock; after it, only a request made after the deadline, which
+    only an accepted change request can make (the organizers lifted the lock for it)."""
+    if roster_locked(rules, now) and not roster_locked(rules, requested_at):
+        return "The registration deadline has passed; rosters are locked. Ask for a change request instead."
+    return None
+
+
 def join_refusal(
     rules: TeamRules,
     *,

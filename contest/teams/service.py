@@ -18,6 +18,7 @@ from contest.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotF
 from contest.mail import service as mail
 from contest.teams.rules import (
     TeamRules,
+    advisor_confirmation_refusal,
     advisor_refusal,
     join_refusal,
     registration_refusal,
@@ -421,47 +422,11 @@ async def _check_advisor(rules: TeamRules, team: dict[str, Any], teacher: dict[s
 
 async def invite_advisor(clock: Clock, base_url: str, *, actor_id: int, team_id: int, email: str) -> int:
     """The leader names a teacher (by their account's e-mail), who confirms by the mailed link."""
-    from contest.accounts.service import normalise_email
-
-    email = normalise_email(email)
     async with write_transaction():
         team, _, rules = await _leader_change(clock, actor_id, team_id)
-        teacher = await User.select().where(User.email == email).first()
-        if teacher is None:
-            raise InvalidInput("No teacher account uses this address; ask them to sign up first.", {"email": "unknown"})
+        teacher = await _teacher_by_email(email)
         await _check_advisor(rules, team, teacher)
-        secret = new_secret()
-        now = clock.now()
-        rows = await TeamAdvisor.insert(
-            TeamAdvisor(
-                team=team_id,
-                user=teacher["id"],
-                token_hash=digest(secret),
-                created_at=now,
-                expires_at=now + INVITATION_TTL,
-            )
-        )
-        from contest.regions.tables import University
-
-        university = await one(
-            University.select(University.name_zh, University.name_en)
-            .where(University.id == team["university"])
-            .first(),
-            "Unknown university.",
-        )
-        await mail.send(
-            clock,
-            to=email,
-            language=teacher["language"],
-            template="advisor_request",
-            user_id=teacher["id"],
-            context={
-                "name": teacher["name"],
-                "team": team["name"],
-                "university": university["name_en"] if teacher["language"] == "en" else university["name_zh"],
-                "link": f"{base_url}/advisor/{secret}",
-            },
-        )
+        request_id = await _send_advisor_request(clock, base_url, team, teacher)
         await audit.record(
             clock,
             actor_id=actor_id,
@@ -470,6 +435,50 @@ async def invite_advisor(clock: Clock, base_url: str, *, actor_id: int, team_id:
             object_id=team_id,
             after={"teacher": teacher["id"]},
         )
+    return request_id
+
+
+async def _teacher_by_email(email: str) -> dict[str, Any]:
+    from contest.accounts.service import normalise_email
+
+    teacher = await User.select().where(User.email == normalise_email(email)).first()
+    if teacher is None:
+        raise InvalidInput("No teacher account uses this address; ask them to sign up first.", {"email": "unknown"})
+    return teacher
+
+
+async def _send_advisor_request(clock: Clock, base_url: str, team: dict[str, Any], teacher: dict[str, Any]) -> int:
+    """A pending advisor request for `teacher`, who is mailed the link to confirm it."""
+    secret = new_secret()
+    now = clock.now()
+    rows = await TeamAdvisor.insert(
+        TeamAdvisor(
+            team=team["id"],
+            user=teacher["id"],
+            token_hash=digest(secret),
+            created_at=now,
+            expires_at=now + INVITATION_TTL,
+        )
+    )
+    from contest.regions.tables import University
+
+    university = await one(
+        University.select(University.name_zh, University.name_en).where(University.id == team["university"]).first(),
+        "Unknown university.",
+    )
+    await mail.send(
+        clock,
+        to=teacher["email"],
+        language=teacher["language"],
+        template="advisor_request",
+        user_id=teacher["id"],
+        context={
+            "name": teacher["name"],
+            "team": team["name"],
+            "university": university["name_en"] if teacher["language"] == "en" else university["name_zh"],
+            "link": f"{base_url}/advisor/{secret}",
+        },
+    )
     return int(rows[0]["id"])
 
 
@@ -483,7 +492,10 @@ async def answer_advisor_request(clock: Clock, *, user_id: int, token: str, acce
             raise Forbidden("This request was sent to another teacher.")
         team = await _team(row["team"])
         if accept:
-            _, rules = await _open_roster(clock, team)
+            if team["status"] != TeamStatus.ACTIVE.value:
+                raise InvalidState("This team is withdrawn or disqualified.")
+            rules = rules_of(await _contest(team["contest"]))
+            _refuse(advisor_confirmation_refusal(rules, clock.now(), row["created_at"]))
             teacher = await _user(user_id)
             if rules.same_university and teacher["university"] != team["university"]:
                 raise Conflict("The advisor must be a teacher of the team's university.")
@@ -667,8 +679,11 @@ async def answer_change(
         )
 
 
-async def decide_change(clock: Clock, *, actor_id: int, request_id: int, accept: bool, reason: str = "") -> None:
-    """An organizer accepts (once every current member approved) or rejects; acceptance applies it."""
+async def decide_change(
+    clock: Clock, base_url: str, *, actor_id: int, request_id: int, accept: bool, reason: str = ""
+) -> None:
+    """An organizer accepts (once every current member approved) or rejects; acceptance applies it
+    (a new advisor is asked to confirm by a link to `base_url`)."""
     async with write_transaction():
         request = await _pending_request(request_id)
         request["change"] = json_value(request["change"])
@@ -685,7 +700,7 @@ async def decide_change(clock: Clock, *, actor_id: int, request_id: int, accept:
             waiting = set(await _member_ids(team["id"])) - approved
             if waiting:
                 raise InvalidState("Some members have not approved yet.", {"waiting": str(len(waiting))})
-            await _apply_change(clock, team, request["change"], actor_id)
+            await _apply_change(clock, base_url, team, request["change"], actor_id)
         status = ChangeStatus.ACCEPTED if accept else ChangeStatus.REJECTED
         await ChangeRequest.update(
             {
@@ -715,7 +730,9 @@ async def decide_change(clock: Clock, *, actor_id: int, request_id: int, accept:
             )
 
 
-async def _apply_change(clock: Clock, team: dict[str, Any], change: dict[str, Any], actor_id: int) -> None:
+async def _apply_change(
+    clock: Clock, base_url: str, team: dict[str, Any], change: dict[str, Any], actor_id: int
+) -> None:
     """Apply an accepted change. The lock is lifted for it; every other rule still holds."""
     contest = await _contest(team["contest"])
     rules = rules_of(contest)
@@ -735,22 +752,11 @@ async def _apply_change(clock: Clock, team: dict[str, Any], change: dict[str, An
     elif op == "remove_advisor":
         await _drop_advisors(clock, team["id"])
     elif op == "set_advisor":
-        teacher = await User.select().where(User.email == change["email"].strip().lower()).first()
-        if teacher is None:
-            raise InvalidState("The advisor has no account yet.")
+        # The new advisor still confirms by the mailed link: nobody is named an advisor unasked.
+        teacher = await _teacher_by_email(change["email"])
         await _drop_advisors(clock, team["id"])
         await _check_advisor(rules, team, teacher)
-        await TeamAdvisor.insert(
-            TeamAdvisor(
-                team=team["id"],
-                user=teacher["id"],
-                status=AdvisorStatus.CONFIRMED.value,
-                token_hash=digest(new_secret()),
-                created_at=clock.now(),
-                expires_at=clock.now(),
-                responded_at=clock.now(),
-            )
-        )
+        await _send_advisor_request(clock, base_url, team, teacher)
 
 
 # --- Reading ---------------------------------------------------------------------------------------

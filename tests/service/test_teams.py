@@ -241,11 +241,11 @@ async def test_a_change_request_needs_every_member_then_an_organizer(clock, worl
         reason="新成员加入",
     )
     with pytest.raises(InvalidState, match="not approved"):
-        await teams.decide_change(clock, actor_id=organizer, request_id=request_id, accept=True)
+        await teams.decide_change(clock, BASE, actor_id=organizer, request_id=request_id, accept=True)
     with pytest.raises(Forbidden):
         await teams.answer_change(clock, actor_id=newcomer, request_id=request_id, approve=True)
     await teams.answer_change(clock, actor_id=member, request_id=request_id, approve=True)
-    await teams.decide_change(clock, actor_id=organizer, request_id=request_id, accept=True, reason="ok")
+    await teams.decide_change(clock, BASE, actor_id=organizer, request_id=request_id, accept=True, reason="ok")
     assert await roster(team_id) == {world["leader"], member, newcomer}
     actions = [e["action"] for e in await entries_for("team", team_id)]
     assert actions[-4:] == ["change.request", "change.approve", "team.member_add.change_request", "change.accepted"]
@@ -274,8 +274,34 @@ async def test_an_organizer_may_answer_for_an_unresponsive_member_with_a_reason(
         member_id=member,
         reason="member unreachable for two weeks",
     )
-    await teams.decide_change(clock, actor_id=organizer, request_id=request_id, accept=True)
+    await teams.decide_change(clock, BASE, actor_id=organizer, request_id=request_id, accept=True)
     assert await roster(team_id) == {world["leader"]}
+
+
+async def test_a_new_advisor_by_change_request_still_confirms_by_link(clock, world):
+    team_id = await make_team(clock, world)
+    old_teacher = await f.user(clock, kind=AccountKind.TEACHER, university_id=world["uni"])
+    clock.advance(timedelta(days=6))  # asked the day before the deadline, unanswered when it passes
+    await teams.invite_advisor(
+        clock, BASE, actor_id=world["leader"], team_id=team_id, email=await f.email_of(old_teacher)
+    )
+    late_token = await link_token(await f.email_of(old_teacher), "/advisor/")
+    new_teacher = await f.user(clock, kind=AccountKind.TEACHER, university_id=world["uni"])
+    organizer = await f.user(clock, kind=AccountKind.STAFF)
+    clock.advance(timedelta(days=2))
+    with pytest.raises(InvalidState, match="locked"):  # a request from before the lock stays unanswered
+        await teams.answer_advisor_request(clock, user_id=old_teacher, token=late_token, accept=True)
+    email = await f.email_of(new_teacher)
+    request_id = await teams.request_change(
+        clock, actor_id=world["leader"], team_id=team_id, change={"op": "set_advisor", "email": email}, reason="换老师"
+    )
+    await teams.decide_change(clock, BASE, actor_id=organizer, request_id=request_id, accept=True)
+    detail = await teams.team_detail(clock, team_id)
+    assert [(a["user_id"], a["status"]) for a in detail["advisors"]] == [(new_teacher, "pending")]
+    token = await link_token(email, "/advisor/")
+    await teams.answer_advisor_request(clock, user_id=new_teacher, token=token, accept=True)
+    detail = await teams.team_detail(clock, team_id)
+    assert [(a["user_id"], a["status"]) for a in detail["advisors"]] == [(new_teacher, "confirmed")]
 
 
 async def test_a_member_refusal_rejects_the_request(clock, world):

@@ -2,7 +2,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contest.teams.rules import TeamRules, advisor_refusal, join_refusal, registration_refusal, roster_locked
+from contest.teams.rules import (
+    TeamRules,
+    advisor_confirmation_refusal,
+    advisor_refusal,
+    join_refusal,
+    registration_refusal,
+    roster_locked,
+)
 
 DEADLINE = datetime(2027, 4, 1, 16, 0, tzinfo=UTC)
 RULES = TeamRules(deadline=DEADLINE, opens_at=DEADLINE - timedelta(days=30))
@@ -12,6 +19,14 @@ def test_the_lock_is_now_at_or_after_the_deadline():
     assert not roster_locked(RULES, DEADLINE - timedelta(microseconds=1))
     assert roster_locked(RULES, DEADLINE)
     assert not roster_locked(TeamRules(), DEADLINE)
+
+
+def test_a_teacher_confirms_before_the_lock_or_a_request_made_after_it():
+    before, after = DEADLINE - timedelta(hours=1), DEADLINE + timedelta(hours=1)
+    assert advisor_confirmation_refusal(RULES, before, before) is None
+    assert "locked" in (advisor_confirmation_refusal(RULES, after, before) or "")
+    assert advisor_confirmation_refusal(RULES, after + timedelta(days=1), after) is None
+    assert advisor_confirmation_refusal(TeamRules(), after, before) is None
 
 
 def test_registration_window():
