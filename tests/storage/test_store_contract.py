@@ -158,3 +158,22 @@ async def test_abort_discards_the_parts(store, key):
     await store.abort_multipart(key, upload_id)
     with pytest.raises(ObjectNotFound):
         await store.list_parts(key, upload_id)
+
+
+async def test_browsers_of_our_origin_may_upload_parts_and_read_their_etag(store, key):
+    """Browser multipart needs CORS: the pre-flight allows our origin and the PUT exposes ETag."""
+    origin = "http://127.0.0.1:8000"
+    upload_id = await store.create_multipart(key, "video/mp4")
+    url = await store.presign_part(key, upload_id, 1, TEN_MINUTES)
+    async with httpx.AsyncClient() as http:
+        preflight = await http.options(url, headers={"Origin": origin, "Access-Control-Request-Method": "PUT"})
+        assert preflight.status_code in (200, 204), preflight.text
+        assert preflight.headers.get("access-control-allow-origin") in (origin, "*")
+        foreign = await http.options(
+            url, headers={"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "PUT"}
+        )
+        assert foreign.headers.get("access-control-allow-origin") is None  # only our site's pages
+        put = await http.put(url, content=b"part", headers={"Origin": origin})
+        assert put.status_code == 200
+        assert "etag" in put.headers.get("access-control-expose-headers", "").lower()
+    await store.abort_multipart(key, upload_id)
