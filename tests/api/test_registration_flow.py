@@ -2,8 +2,12 @@
 
 from datetime import timedelta
 
+import httpx
+
 from contest.accounts.tables import Role
+from contest.app import create_app
 from tests import factories as f
+from tests.conftest import replace, running
 
 
 async def test_three_students_and_a_teacher_register_form_a_team_lock_and_change(world, clock):
@@ -170,3 +174,26 @@ async def test_logout_ends_the_session(world, clock):
     person = await world.signup("bye@u.edu.cn", university_id=uni)
     assert (await person.call("POST", "/api/v1/auth/logout")).status_code == 204
     assert (await person.http.get("/api/v1/me")).status_code == 401
+
+
+async def test_login_is_rate_limited_per_client_address_behind_trusted_proxies_only(app_settings, clock):
+    settings = replace(app_settings, login_limit_per_address=3, trusted_proxies="10.0.0.5")
+    limited = create_app(settings, clock=clock)
+
+    def client(peer: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=limited, client=(peer, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+
+    async def attempt(http: httpx.AsyncClient, n: int, forwarded: str | None = None) -> int:
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        body = {"email": f"guess{n}@u.edu.cn", "password": "Wrong-password-1"}
+        return (await http.post("/api/v1/auth/login", json=body, headers=headers)).status_code
+
+    async with running(limited), client("198.51.100.1") as direct, client("10.0.0.5") as proxy:
+        # Different accounts each time: only the address counter can stop this.
+        assert [await attempt(direct, n) for n in range(4)] == [401, 401, 401, 429]
+        # A forged header from a peer that is not our proxy changes nothing.
+        assert await attempt(direct, 9, forwarded="203.0.113.50") == 429
+        # Behind the proxy, each student is counted by the address it forwards.
+        assert [await attempt(proxy, n, forwarded=f"203.0.113.{n}") for n in range(4)] == [401] * 4
+        assert [await attempt(proxy, 10 + n, forwarded="203.0.113.99") for n in range(4)] == [401, 401, 401, 429]
