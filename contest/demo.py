@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import msgspec
+from argon2 import PasswordHasher
 
 from contest.accounts import service as accounts
 from contest.accounts.passwords import hash_password, hasher_for
@@ -59,8 +60,28 @@ def saved_login(settings: Settings) -> DemoLogin | None:
 def describe(login: DemoLogin) -> str:
     return (
         f"Demo organizer log-in: {login.email} / {login.password}\n"
-        f"  Demo student log-in:   {login.student_email} / {login.student_password}"
+        f"  Demo student log-in:   {login.student_email} / {login.student_password}\n"
+        "  Judges (judge-ec@demo.contest.cn, judge-national1@demo.contest.cn, ...) and the East China\n"
+        "  organizer (organizer-ec@demo.contest.cn) use the student password too."
     )
+
+
+async def _seed_staff(clock: Clock, hasher: PasswordHasher, contest_id: int, password_hash: str) -> None:
+    """A judge per region, two national judges and an organizer of the East China region, all
+    with the demo password."""
+    staff: list[tuple[str, str, Role, int | None]] = []
+    for region in await regions.list_regions():
+        code = str(region["code"]).lower()
+        staff.append((f"judge-{code}@demo.contest.cn", f"{region['name_zh']}评委", Role.JUDGE, region["id"]))
+        if code == "ec":
+            staff.append(("organizer-ec@demo.contest.cn", "华东赛区组委会", Role.ORGANIZER, region["id"]))
+    staff += [(f"judge-national{n}@demo.contest.cn", f"全国评委{n}", Role.JUDGE, None) for n in (1, 2)]
+    for email, name, role, region_id in staff:
+        user_id = await accounts.create_user(
+            clock, hasher, email=email, name=name, kind=AccountKind.STAFF, password=None, verified=True
+        )
+        await User.update({User.password_hash: password_hash}).where(User.id == user_id)
+        await accounts.grant(clock, user_id=user_id, role=role, contest_id=contest_id, region_id=region_id)
 
 
 def _name(rng: random.Random) -> str:
@@ -155,6 +176,21 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
                         responded_at=now,
                     )
                 )
+    await _seed_staff(clock, hasher, contest_id, shared_hash)
+    # Teachers whose address is not on their university's domains wait for an organizer.
+    for index in (1, 2, 3):
+        teacher = await accounts.create_user(
+            clock,
+            hasher,
+            email=f"teacher{index}@mail.demo.cn",
+            name=_name(rng) + "老师",
+            kind=AccountKind.TEACHER,
+            password=None,
+            university_id=int(universities[index * 7]["id"]),
+            verified=True,
+            consent_at=now,
+        )
+        await User.update({User.password_hash: shared_hash}).where(User.id == teacher)
     login.student_email, login.student_password = first_student, STUDENT_PASSWORD
     path = _login_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,20 @@ def test_serve_runs_everything_stops_cleanly_and_keeps_data(tmp_path):
         assert signed_in.status_code == 200, signed_in.text
         teams = session.get("/api/v1/contests/1/teams", params={"per_page": 1}).json()
         assert teams["total"] >= 100 and len(teams["by_region"]) == 8
+        staff = session.get("/api/v1/contests/1/staff").json()
+        judges = [s for s in staff if s["role"] == "judge"]
+        assert len({j["region_id"] for j in judges}) == 9  # one per region and national ones
+        assert len(session.get("/api/v1/contests/1/teachers/pending").json()) == 3
+        east = httpx.Client(base_url=url)
+        assert (
+            east.post(
+                "/api/v1/auth/login",
+                json={"email": "organizer-ec@demo.contest.cn", "password": login["student_password"]},
+            ).status_code
+            == 200
+        )
+        east_teams = east.get("/api/v1/contests/1/teams", params={"per_page": 1}).json()
+        assert list(east_teams["by_region"]) == ["EC"] and 0 < east_teams["total"] < teams["total"]
     finally:
         leftovers = stop(first)
     assert leftovers == []
