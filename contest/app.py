@@ -41,6 +41,7 @@ class UnguardedRoute(Exception):
 def api_routers() -> list[Router]:
     """The JSON API, one router per domain; later capabilities add theirs here."""
     from contest.accounts.api import AuthController, MeController, StaffController
+    from contest.contests.api import ContestController
     from contest.regions.api import RegionController
     from contest.teams.api import (
         AdvisorRequestController,
@@ -59,6 +60,7 @@ def api_routers() -> list[Router]:
                 AuthController,
                 MeController,
                 StaffController,
+                ContestController,
                 RegionController,
                 ContestTeamsController,
                 TeamController,
@@ -154,4 +156,3 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     )
     check_routes_guarded(app)
     return app
-

@@ -1,9 +1,11 @@
 """Request and response bodies of the accounts API."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
+
+from contest.schemas import Patch
 
 Language = Literal["zh-CN", "en"]
 Email = Annotated[str, msgspec.Meta(max_length=254)]
@@ -44,7 +46,7 @@ class PasswordResetIn(msgspec.Struct, forbid_unknown_fields=True):
     password: Password
 
 
-class ProfilePatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class ProfilePatch(Patch):
     """Only the fields given change (UNSET means: leave as is)."""
 
     name: ShortText | msgspec.UnsetType = msgspec.UNSET
@@ -56,8 +58,8 @@ class ProfilePatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     language: Language | msgspec.UnsetType = msgspec.UNSET
     university_id: int | msgspec.UnsetType | None = msgspec.UNSET
 
-    def changes(self) -> dict[str, object]:
-        values = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
+    def changes(self) -> dict[str, Any]:
+        values = super().changes()
         if "university_id" in values:
             values["university"] = values.pop("university_id")
         return values
