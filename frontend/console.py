@@ -1,5 +1,5 @@
 """Organizer console pages: teams (filters, counts, export, status), change requests, teachers,
-judges and organizers, universities."""
+judges and organizers, contest settings and tracks, universities."""
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
@@ -19,6 +19,9 @@ from contest.accounts.guards import organizer
 from contest.accounts.tables import Role
 from contest.audit.service import entries_for
 from contest.clock import Clock
+from contest.contests import service as contests
+from contest.contests.api import require_national_organizer
+from contest.contests.rules import known_time_zone
 from contest.contests.service import tracks_of
 from contest.errors import DomainError, Forbidden, InvalidInput
 from contest.regions.api import ImportForm, import_from_upload
@@ -27,7 +30,7 @@ from contest.settings import Settings
 from contest.teams import queries
 from contest.teams import service as teams
 from contest.teams.api import require_organizer_of_team
-from frontend.forms import Form, number, see_other, text
+from frontend.forms import Form, local_datetime, local_input, number, see_other, text, whole
 from frontend.teams import _contest
 from frontend.templating import render
 
@@ -243,6 +246,114 @@ class ConsolePages(Controller):
                 "regions": await _visible_regions(scope),
                 "national": scope.regions is None,
                 "form": {},
+                **(extra or {}),
+            },
+            status_code=status_code,
+        )
+
+    @get("/contest")
+    async def contest_settings(self, request: Request[Any, Any, Any]) -> Template:
+        return await self._contest_page(request, await scope_of(request))
+
+    @post("/contest")
+    async def update_contest(
+        self, request: Request[Any, Any, Any], data: Form, clock: NamedDependency[Clock]
+    ) -> Response[Any] | Template:
+        """Save the settings form (national organizers); a refusal shows the form again as typed."""
+
+        async def save(scope: Scope, actor_id: int) -> None:
+            tz = text(data, "time_zone", 64)
+            # The window is typed in the zone the form names (if it is a real one).
+            zone = tz if known_time_zone(tz) else scope.contest["time_zone"]
+            changes = {
+                "name_zh": text(data, "name_zh", 200),
+                "name_en": text(data, "name_en", 200),
+                "time_zone": tz,
+                "registration_opens_at": local_datetime(data, "registration_opens_at", zone),
+                "registration_deadline": local_datetime(data, "registration_deadline", zone),
+                "min_team_size": whole(data, "min_team_size"),
+                "max_team_size": whole(data, "max_team_size"),
+                "max_advisors": whole(data, "max_advisors"),
+                "same_university": data.get("same_university") == "yes",
+                "privacy_notice_zh": text(data, "privacy_notice_zh", 20000),
+                "privacy_notice_en": text(data, "privacy_notice_en", 20000),
+            }
+            await contests.update_contest(clock, actor_id=actor_id, contest_id=scope.contest["id"], changes=changes)
+
+        return await self._change_contest(
+            request, save, lambda exc: {"error": exc.message, "fields": exc.fields, "form": data}
+        )
+
+    @post("/contest/tracks")
+    async def add_track(
+        self, request: Request[Any, Any, Any], data: Form, clock: NamedDependency[Clock]
+    ) -> Response[Any] | Template:
+        return await self._change_contest(
+            request,
+            lambda scope, actor_id: contests.add_track(
+                clock,
+                actor_id=actor_id,
+                contest_id=scope.contest["id"],
+                code=text(data, "code", 32),
+                name_zh=text(data, "name_zh", 100),
+                name_en=text(data, "name_en", 100),
+            ),
+            lambda exc: {"track_error": exc.message, "track_form": data, "fields": exc.fields},
+        )
+
+    @post("/contest/tracks/{track_id:int}")
+    async def rename_track(
+        self, request: Request[Any, Any, Any], track_id: FromPath[int], data: Form, clock: NamedDependency[Clock]
+    ) -> Response[Any] | Template:
+        async def rename(scope: Scope, actor_id: int) -> None:
+            changes = {
+                "name_zh": text(data, "name_zh", 100),
+                "name_en": text(data, "name_en", 100),
+                "sort_order": whole(data, "sort_order"),
+            }
+            await contests.update_track(
+                clock, actor_id=actor_id, contest_id=scope.contest["id"], track_id=track_id, changes=changes
+            )
+
+        return await self._change_contest(request, rename, lambda exc: {"track_error": exc.message})
+
+    async def _change_contest(
+        self,
+        request: Request[Any, Any, Any],
+        action: Callable[[Scope, int], Awaitable[object]],
+        shown: Callable[[DomainError], dict[str, Any]],
+    ) -> Response[Any] | Template:
+        """Run a national organizer's change of the contest; a refusal shows the settings page
+        again with what `shown` picks from the error."""
+        scope = await scope_of(request)
+        actor_id = require_national_organizer(request, scope.contest["id"])
+        try:
+            await action(scope, actor_id)
+        except DomainError as exc:
+            return await self._contest_page(request, scope, shown(exc), exc.status_code)
+        return see_other("/console/contest?saved=1")
+
+    async def _contest_page(
+        self, request: Request[Any, Any, Any], scope: Scope, extra: dict[str, Any] | None = None, status_code: int = 200
+    ) -> Template:
+        contest = await contests.contest_detail(scope.contest["id"])
+        tz = contest["time_zone"]
+        values = {
+            **{k: contest[k] for k in contests.SETTINGS},
+            "registration_opens_at": local_input(contest["registration_opens_at"], tz),
+            "registration_deadline": local_input(contest["registration_deadline"], tz),
+            "same_university": "yes" if contest["same_university"] else "",
+        }
+        return render(
+            request,
+            "console/contest.html",
+            {
+                "contest": contest,
+                "national": scope.regions is None,
+                "saved": request.query_params.get("saved") == "1",
+                "form": values,
+                "track_form": {},
+                "track_error": "",
                 **(extra or {}),
             },
             status_code=status_code,

@@ -19,6 +19,7 @@ JUDGE: tuple[NavItem, ...] = ()
 ORGANIZER = (
     NavItem("Teams", "/console/teams"),
     NavItem("Judges and organizers", "/console/staff"),
+    NavItem("Contest settings", "/console/contest"),
     NavItem("Universities", "/console/universities"),
 )
 ADMIN: tuple[NavItem, ...] = ()

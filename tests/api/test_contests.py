@@ -1,6 +1,6 @@
 """Contests through the API: public reading, creation by admins, settings and tracks by organizers."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from contest.accounts.tables import Role
 from contest.audit.service import entries_for
@@ -78,7 +78,7 @@ async def test_organizers_change_settings_within_what_the_teams_already_are(worl
     leave = await mate.call("POST", f"/api/v1/teams/{team_id}/leave")
     assert leave.status_code == 409 and "locked" in leave.json()["message"]
     history = [e for e in await entries_for("contest", contest_id) if e["action"] == "contest.update"]
-    assert [json_value(e["after"]) for e in history][0] == {"max_team_size": 2, "name_en": "Renamed"}
+    assert json_value(history[0]["after"]) == {"max_team_size": 2, "name_en": "Renamed"}
     assert json_value(history[0]["before"]) == {"max_team_size": 3, "name_en": original}
     assert len(history) == 2  # the refused changes left no trace
 
@@ -109,3 +109,64 @@ async def test_tracks_are_added_renamed_and_reordered_by_national_organizers(wor
     ):
         response = await regional.call(method, path, json=body)
         assert response.status_code == 403 and "national" in response.json()["message"]
+
+
+async def test_the_settings_page_reads_and_writes_times_in_the_contest_zone(world, clock):
+    contest_id, _ = await f.contest(clock)
+    deadline = datetime(2027, 4, 1, 15, 59, tzinfo=UTC)  # 23:59 in Beijing
+    await Contest.update({Contest.registration_deadline: deadline, Contest.registration_opens_at: None}).where(
+        Contest.id == contest_id
+    )
+    organizer = await world.staff("org@contest.cn", Role.ORGANIZER, contest_id)
+    page = await organizer.http.get("/console/contest")
+    assert page.status_code == 200 and 'value="2027-04-01T23:59"' in page.text
+
+    def settings_form(**changes):
+        values = {
+            "_csrf": organizer.csrf,
+            "name_zh": "页面改名大赛",
+            "name_en": "Renamed",
+            "time_zone": "Asia/Shanghai",
+            "registration_opens_at": "",
+            "registration_deadline": "2027-05-01T23:59",
+            "min_team_size": "1",
+            "max_team_size": "4",
+            "max_advisors": "2",
+            "same_university": "yes",
+            "privacy_notice_zh": "我们只为办赛处理你的信息。",
+            "privacy_notice_en": "",
+        }
+        return {**values, **changes}
+
+    bad = await organizer.http.post("/console/contest", data=settings_form(time_zone="Asia/Beijing"))
+    assert bad.status_code == 400 and "未知时区" in bad.text and 'value="Asia/Beijing"' in bad.text
+    row = await Contest.select().where(Contest.id == contest_id).first()
+    assert row["registration_deadline"] == deadline and row["max_team_size"] == 3  # nothing saved
+    garbled = await organizer.http.post("/console/contest", data=settings_form(max_team_size="three"))
+    assert garbled.status_code == 400
+
+    saved = await organizer.http.post("/console/contest", data=settings_form())
+    assert saved.status_code == 303
+    row = await Contest.select().where(Contest.id == contest_id).first()
+    assert row["registration_deadline"] == datetime(2027, 5, 1, 15, 59, tzinfo=UTC)
+    assert (row["name_zh"], row["max_team_size"], row["max_advisors"]) == ("页面改名大赛", 4, 2)
+    # The same wall-clock time in another zone is another instant.
+    await organizer.http.post("/console/contest", data=settings_form(time_zone="UTC"))
+    row = await Contest.select(Contest.registration_deadline).where(Contest.id == contest_id).first()
+    assert row["registration_deadline"] == datetime(2027, 5, 1, 23, 59, tzinfo=UTC)
+
+    added = await organizer.http.post(
+        "/console/contest/tracks", data={"_csrf": organizer.csrf, "code": "ai", "name_zh": "智能应用", "name_en": ""}
+    )
+    assert added.status_code == 303
+    twice = await organizer.http.post(
+        "/console/contest/tracks", data={"_csrf": organizer.csrf, "code": "ai", "name_zh": "重复", "name_en": ""}
+    )
+    assert twice.status_code == 409 and "已有使用该代码的赛道" in twice.text
+    assert "智能应用" in (await organizer.http.get("/console/contest")).text
+
+    regional = await world.staff("ec@contest.cn", Role.ORGANIZER, contest_id, region="EC")
+    readonly = await regional.http.get("/console/contest")
+    assert readonly.status_code == 200 and "只有全国组委会可以修改" in readonly.text and "disabled" in readonly.text
+    refused = await regional.http.post("/console/contest", data={**settings_form(), "_csrf": regional.csrf})
+    assert refused.status_code == 403

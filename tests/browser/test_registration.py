@@ -112,6 +112,9 @@ async def test_whole_registration_through_the_pages(browser, live_server, live_s
     await organizer.get_by_role("button", name="同意", exact=True).click()
     await organizer.get_by_text("组委会通过变更").wait_for()
     await organizer.screenshot(path=str(artifacts_dir / "console-team.png"), full_page=True)
+    await organizer.goto(url + "/console/contest")
+    await organizer.get_by_role("heading", name="比赛设置").wait_for()
+    await organizer.screenshot(path=str(artifacts_dir / "console-contest.png"), full_page=True)
 
     await leader.goto(url + "/my/team")
     members = await leader.locator("ul.members li").all_inner_texts()

@@ -22,7 +22,7 @@ def test_students_see_their_team_and_teachers_their_advised_teams():
 
 def test_organizers_get_the_console_and_roles_merge_without_duplicates():
     items = hrefs(person("teacher", Role.JUDGE, Role.ORGANIZER, Role.ADMIN))
-    assert items == ["/", "/my/advised", "/console/teams", "/console/staff", "/console/universities", "/me"]
+    assert items == ["/", "/my/advised", "/console/teams", "/console/staff", "/console/contest", "/console/universities", "/me"]
 
 
 def test_every_listed_page_exists():
