@@ -145,11 +145,13 @@ async def test_the_settings_page_reads_and_writes_times_in_the_contest_zone(worl
     garbled = await organizer.http.post("/console/contest", data=settings_form(max_team_size="three"))
     assert garbled.status_code == 400
 
-    saved = await organizer.http.post("/console/contest", data=settings_form())
+    notice = "我们只为办赛处理你的个人信息。" * 1000  # 15,000 characters, about 135 KB as a form
+    saved = await organizer.http.post("/console/contest", data=settings_form(privacy_notice_zh=notice))
     assert saved.status_code == 303
     row = await Contest.select().where(Contest.id == contest_id).first()
     assert row["registration_deadline"] == datetime(2027, 5, 1, 15, 59, tzinfo=UTC)
     assert (row["name_zh"], row["max_team_size"], row["max_advisors"]) == ("页面改名大赛", 4, 2)
+    assert row["privacy_notice_zh"] == notice
     # The same wall-clock time in another zone is another instant.
     await organizer.http.post("/console/contest", data=settings_form(time_zone="UTC"))
     row = await Contest.select(Contest.registration_deadline).where(Contest.id == contest_id).first()
