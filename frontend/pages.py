@@ -1,4 +1,4 @@
-"""The public shell: home page and the language switch."""
+"""The public shell: home page, the personal-data notice and the language switch."""
 
 from typing import Any
 
@@ -8,6 +8,7 @@ from litestar.exceptions import ValidationException
 from litestar.response import Redirect, Template
 
 from contest.accounts.guards import public
+from contest.contests.service import current_contest
 from frontend.forms import Form, safe_next, see_other
 from frontend.i18n import LANGUAGES
 from frontend.templating import render
@@ -22,6 +23,13 @@ class PagesController(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         return render(request, "home.html")
+
+    @get("/privacy")
+    async def privacy(self, request: Request[Any, Any, Any]) -> Template:
+        """The personal-data notice people consent to at sign-up: the contest's own, else ours."""
+        contest = await current_contest()
+        notices = (contest["privacy_notice_zh"], contest["privacy_notice_en"]) if contest else ("", "")
+        return render(request, "privacy.html", {"notice_zh": notices[0], "notice_en": notices[1]})
 
     @post("/lang")
     async def switch_language(self, data: Form) -> Redirect:

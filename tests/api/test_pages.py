@@ -3,6 +3,7 @@
 import httpx
 
 from contest.accounts.tables import Role
+from contest.contests.tables import Contest
 from contest.settings import Environment
 from tests import factories as f
 from tests.conftest import replace, running
@@ -58,3 +59,16 @@ async def test_the_development_mailbox_exists_only_in_development(app_settings, 
         message = await client.get(f"/dev/mail/{name}")
         assert "/verify?token=" in message.text
         assert (await client.get("/dev/mail/../../secret_key")).status_code == 404
+
+
+async def test_the_personal_data_notice_people_consent_to_is_readable(world, clock):
+    visitor = world.person("visitor@u.edu.cn")
+    default = await visitor.http.get("/privacy")
+    assert default.status_code == 200 and "仅为办赛处理" in default.text
+    assert 'href="/privacy"' in (await visitor.http.get("/register")).text
+    contest_id, _ = await f.contest(clock)
+    await Contest.update({Contest.privacy_notice_zh: "本届大赛的告知书<正文>"}).where(Contest.id == contest_id)
+    own = await visitor.http.get("/privacy")
+    assert "本届大赛的告知书&lt;正文&gt;" in own.text and "仅为办赛处理" not in own.text
+    english = await visitor.http.get("/privacy", cookies={"lang": "en"})
+    assert "本届大赛的告知书" in english.text  # no English notice: the Chinese one rather than none
