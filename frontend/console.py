@@ -31,7 +31,6 @@ from contest.teams import queries
 from contest.teams import service as teams
 from contest.teams.api import require_organizer_of_team
 from frontend.forms import Form, local_datetime, local_input, number, see_other, text, whole
-from frontend.teams import _contest
 from frontend.templating import render
 
 STATUSES = ("active", "withdrawn", "disqualified")
@@ -46,7 +45,7 @@ class Scope(msgspec.Struct, frozen=True):
 
 
 async def scope_of(request: Request[Any, Any, Any]) -> Scope:
-    contest = await _contest()
+    contest = await contests.portal_contest()
     principal = me(request)
     if not principal.has_role(Role.ORGANIZER, contest["id"]):
         raise Forbidden("You do not have the right to do this.")

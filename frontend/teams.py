@@ -11,7 +11,7 @@ from contest.accounts.api import me
 from contest.accounts.guards import authenticated
 from contest.accounts.tokens import digest
 from contest.clock import Clock
-from contest.contests.service import current_contest, tracks_of
+from contest.contests.service import portal_contest, tracks_of
 from contest.errors import DomainError, NotFound
 from contest.settings import Settings
 from contest.teams import service as teams
@@ -20,18 +20,11 @@ from frontend.forms import Form, number, see_other, text
 from frontend.templating import render
 
 
-async def _contest() -> dict[str, Any]:
-    contest = await current_contest()
-    if contest is None:
-        raise NotFound("No contest is open yet.")
-    return contest
-
-
 async def my_team_page(
     request: Request[Any, Any, Any], clock: Clock, *, error: str = "", status_code: int = 200
 ) -> Template:
     """The student's team page: the team with its actions, or the forms to create or join one."""
-    contest = await _contest()
+    contest = await portal_contest()
     user_id = me(request).user_id
     team_id = await teams.team_of(user_id, contest["id"])
     team = await teams.team_detail(clock, team_id) if team_id else None
@@ -77,7 +70,7 @@ class TeamPages(Controller):
     ) -> Response[Any] | Template:
         """Every form of the team page posts here; a refusal shows the page again with the reason."""
         user_id = me(request).user_id
-        contest = await _contest()
+        contest = await portal_contest()
         team_id = await teams.team_of(user_id, contest["id"])
         base = settings.public_base_url
         handlers: dict[str, Any] = {

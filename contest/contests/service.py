@@ -99,6 +99,11 @@ async def current_contest() -> dict[str, Any] | None:
     return await Contest.select().order_by(Contest.id, ascending=False).first()
 
 
+async def portal_contest() -> dict[str, Any]:
+    """The contest the portal's pages are about, or NotFound before the first one exists."""
+    return await one(current_contest(), "No contest is open yet.")
+
+
 async def contest_detail(contest_id: int) -> dict[str, Any]:
     """A contest's settings with its tracks."""
     contest = await one(Contest.select().where(Contest.id == contest_id).first(), "No such contest.")
