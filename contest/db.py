@@ -134,6 +134,14 @@ def json_value(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def contains(column: Any, text: str) -> Any:
+    """A case-insensitive "column contains text" condition on either database (SQLite's LIKE already
+    ignores ASCII case; Piccolo's ILIKE there would only log a warning on every search). The
+    wildcards % and _ typed by a person are dropped, not obeyed."""
+    pattern = "%" + text.strip().replace("%", "").replace("_", "") + "%"
+    return column.like(pattern) if isinstance(current_engine(), SQLiteEngine) else column.ilike(pattern)
+
+
 def after_commit(callback: AfterCommit) -> None:
     """Run `callback` after the current write transaction commits (at once if there is none)."""
     callbacks = _after_commit.get()
@@ -182,6 +190,7 @@ __all__ = [
     "after_commit",
     "bind_engine",
     "close_engine",
+    "contains",
     "create_engine",
     "current_engine",
     "migrate",

@@ -8,7 +8,7 @@ import msgspec
 
 from contest.audit import service as audit
 from contest.clock import Clock
-from contest.db import write_transaction
+from contest.db import contains, write_transaction
 from contest.errors import InvalidInput
 from contest.regions.importer import ParsedFile, RowError, UniversityLine
 from contest.regions.tables import Province, Region, University
@@ -178,6 +178,5 @@ async def search_universities(query: str, limit: int = 20) -> list[dict[str, Any
     )
     query = query.strip()
     if query:
-        pattern = "%" + query.replace("%", "").replace("_", "") + "%"
-        select = select.where(University.name_zh.like(pattern) | University.name_en.ilike(pattern))
+        select = select.where(contains(University.name_zh, query) | contains(University.name_en, query))
     return await select.order_by(University.name_zh).limit(limit)

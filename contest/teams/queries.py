@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from piccolo.query.functions.aggregate import Count
 
+from contest.db import contains
 from contest.teams.service import name_subjects
 from contest.teams.tables import ChangeApproval, ChangeRequest, ChangeStatus, Team, TeamAdvisor, TeamMember
 
@@ -33,8 +34,7 @@ def _where(contest_id: int, flt: TeamFilter) -> Any:
     if flt.status:
         where &= Team.status == flt.status
     if flt.q.strip():
-        pattern = "%" + flt.q.strip().replace("%", "").replace("_", "") + "%"
-        where &= Team.name.like(pattern) | Team.university.name_zh.like(pattern)
+        where &= contains(Team.name, flt.q) | contains(Team.university._.name_zh, flt.q)
     return where
 
 

@@ -24,6 +24,8 @@ async def test_university_import_is_all_or_nothing_and_searchable(world, clock):
     assert imported.status_code == 201 and imported.json()["created"] == 1
     found = (await organizer.call("GET", "/api/v1/universities", params={"q": "Test A"})).json()
     assert [(u["name_zh"], u["region_code"], u["province"]) for u in found] == [("测试甲大学", "NC", "北京")]
+    assert (await organizer.call("GET", "/api/v1/universities", params={"q": "test a"})).json() == found
+    assert (await organizer.call("GET", "/api/v1/universities", params={"q": "Test_A"})).json() == []
     student = await world.signup("s@a.edu.cn")
     upload = await student.call("POST", "/api/v1/universities/import", files={"file": ("u.csv", good, "text/csv")})
     assert upload.status_code == 403
