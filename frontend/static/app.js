@@ -42,9 +42,22 @@ function confirmForms() {
   });
 }
 
+// Show only the fields the chosen kind of change needs: <label data-for-ops="op1 op2">.
+function followOps() {
+  document.querySelectorAll("form select[name=op]").forEach((select) => {
+    const fields = select.form.querySelectorAll("[data-for-ops]");
+    const update = () => fields.forEach((field) => {
+      field.hidden = !field.dataset.forOps.split(" ").includes(select.value);
+    });
+    select.addEventListener("change", update);
+    update();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   updateCountdowns();
   setInterval(updateCountdowns, 30000);
   enhanceSelects();
   confirmForms();
+  followOps();
 });

@@ -93,7 +93,10 @@ async def test_whole_registration_through_the_pages(browser, live_server, live_s
     )
     await leader.goto(url + "/my/team")
     await leader.get_by_text("名单已锁定", exact=True).wait_for()
+    change_form = leader.locator("form[action='/my/team/change']")
+    assert await change_form.locator("input[name=email]").is_visible()  # adding a member is the first choice
     await leader.locator("select[name=op]").select_option("remove_member")
+    assert not await change_form.locator("input[name=email]").is_visible()
     await leader.locator("form[action='/my/team/change'] select[name=user_id]").select_option(label="队员丙")
     await leader.locator("form[action='/my/team/change'] textarea[name=reason]").fill("队员丙转学")
     await leader.get_by_role("button", name="提交变更申请").click()
