@@ -149,6 +149,11 @@ async def update_contest(clock: Clock, *, actor_id: int, contest_id: int, change
             )
             if largest > changed["max_advisors"]:
                 raise Conflict("A team already has more advisors than that.", {"max_advisors": f"a team has {largest}"})
+        if changed.get("same_university") and await _teams_mix_universities(contest_id):
+            raise Conflict(
+                "Some teams already have a member or advisor from another university.",
+                {"same_university": "teams mix universities"},
+            )
         await Contest.update({getattr(Contest, k): v for k, v in changed.items()}).where(Contest.id == contest_id)
         await audit.record(
             clock,
@@ -159,6 +164,22 @@ async def update_contest(clock: Clock, *, actor_id: int, contest_id: int, change
             before={k: before[k] for k in changed},
             after=changed,
         )
+
+
+async def _teams_mix_universities(contest_id: int) -> bool:
+    """Whether a member or an active advisor of some team of the contest is of another university."""
+    from contest.teams.tables import AdvisorStatus, Team, TeamAdvisor, TeamMember
+
+    members = await TeamMember.select(
+        TeamMember.team._.university.as_alias("team"), TeamMember.user._.university.as_alias("person")
+    ).where(TeamMember.contest == contest_id)
+    advisors = await TeamAdvisor.select(
+        TeamAdvisor.team._.university.as_alias("team"), TeamAdvisor.user._.university.as_alias("person")
+    ).where(
+        TeamAdvisor.team.is_in(Team.select(Team.id).where(Team.contest == contest_id))
+        & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
+    )
+    return any(row["team"] != row["person"] for row in [*members, *advisors])
 
 
 async def _largest(table: Any, group: Any, where: Any) -> int:

@@ -72,6 +72,14 @@ async def test_organizers_change_settings_within_what_the_teams_already_are(worl
     settings = (await organizer.http.get(url)).json()
     assert settings["name_zh"] != "不应保存" and settings["max_team_size"] == 2 and settings["name_en"] == "Renamed"
 
+    # Once a team mixes universities, the same-university rule cannot come back.
+    assert (await organizer.call("PATCH", url, json={"same_university": False})).status_code == 200
+    elsewhere = await world.signup("far@other.edu.cn", university_id=await f.university(province="广东"))
+    await organizer.call("PATCH", url, json={"max_team_size": 3})
+    assert (await elsewhere.call("POST", f"/api/v1/contests/{contest_id}/join", json={"code": code})).status_code == 200
+    back = await organizer.call("PATCH", url, json={"same_university": True})
+    assert back.status_code == 409 and back.json()["fields"] == {"same_university": "teams mix universities"}
+
     # Moving the deadline to now locks every roster at once.
     locked = await organizer.call("PATCH", url, json={"registration_deadline": clock.now().isoformat()})
     assert locked.status_code == 200
@@ -80,7 +88,7 @@ async def test_organizers_change_settings_within_what_the_teams_already_are(worl
     history = [e for e in await entries_for("contest", contest_id) if e["action"] == "contest.update"]
     assert json_value(history[0]["after"]) == {"max_team_size": 2, "name_en": "Renamed"}
     assert json_value(history[0]["before"]) == {"max_team_size": 3, "name_en": original}
-    assert len(history) == 2  # the refused changes left no trace
+    assert len(history) == 4  # the refused changes left no trace
 
 
 async def test_tracks_are_added_renamed_and_reordered_by_national_organizers(world, clock):
