@@ -376,7 +376,7 @@ class ConsolePages(Controller):
         """The same import as the API, with the row report shown on the page."""
         context: dict[str, Any] = {"q": "", "universities": []}
         try:
-            report = await import_from_upload(clock, me(request).user_id, data.file)
+            report = await import_from_upload(clock, me(request), data.file)
         except DomainError as exc:
             return render(
                 request,

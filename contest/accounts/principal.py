@@ -43,3 +43,9 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
                     return None
                 regions.add(grant.region_id)
         return frozenset(regions)
+
+    @property
+    def organizes_nationally(self) -> bool:
+        """An admin, or an organizer not limited to a region (of some contest): who may change the
+        reference data every contest shares, such as the university list."""
+        return any(g.role == Role.ADMIN or (g.role == Role.ORGANIZER and g.region_id is None) for g in self.grants)

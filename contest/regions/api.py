@@ -11,8 +11,9 @@ from litestar.params import Body, Parameter
 
 from contest.accounts.api import me
 from contest.accounts.guards import organizer, public
+from contest.accounts.principal import Principal
 from contest.clock import Clock
-from contest.errors import InvalidInput
+from contest.errors import Forbidden, InvalidInput
 from contest.regions import service
 from contest.regions.importer import parse_universities
 
@@ -39,8 +40,11 @@ class ImportForm(msgspec.Struct):
     file: UploadFile
 
 
-async def import_from_upload(clock: Clock, actor_id: int, upload: UploadFile) -> service.ImportReport:
-    """Read an uploaded CSV/XLSX (5 MB at most) and import it; shared by the API and the console."""
+async def import_from_upload(clock: Clock, principal: Principal, upload: UploadFile) -> service.ImportReport:
+    """Read an uploaded CSV/XLSX (5 MB at most) and import it; shared by the API and the console.
+    The list serves every region, so regional organizers may not change it."""
+    if not principal.organizes_nationally:
+        raise Forbidden("Only national organizers import universities.")
     content = await upload.read()
     if len(content) > MAX_IMPORT_BYTES:
         raise InvalidInput("The file is larger than 5 MB.", {"file": "too large"})
@@ -48,7 +52,7 @@ async def import_from_upload(clock: Clock, actor_id: int, upload: UploadFile) ->
         parsed = parse_universities(content, upload.filename or "upload.csv")
     except ValueError as exc:
         raise InvalidInput("The file cannot be read.", {"file": str(exc)}) from None
-    return await service.import_universities(clock, actor_id, parsed)
+    return await service.import_universities(clock, principal.user_id, parsed)
 
 
 class RegionController(Controller):
@@ -75,4 +79,4 @@ class RegionController(Controller):
         clock: NamedDependency[Clock],
     ) -> service.ImportReport:
         """Import universities from CSV or XLSX. Any bad row refuses the file, with a per-row report."""
-        return await import_from_upload(clock, me(request).user_id, data.file)
+        return await import_from_upload(clock, me(request), data.file)

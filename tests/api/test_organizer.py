@@ -29,6 +29,12 @@ async def test_university_import_is_all_or_nothing_and_searchable(world, clock):
     student = await world.signup("s@a.edu.cn")
     upload = await student.call("POST", "/api/v1/universities/import", files={"file": ("u.csv", good, "text/csv")})
     assert upload.status_code == 403
+    contest_id, _ = await f.contest(clock)
+    regional = await world.staff("ec@contest.cn", Role.ORGANIZER, contest_id, region="EC")
+    other = "name_zh,province\n测试丁大学,上海\n".encode()
+    refused = await regional.call("POST", "/api/v1/universities/import", files={"file": ("u.csv", other, "text/csv")})
+    assert refused.status_code == 403 and "national" in refused.json()["message"]
+    assert (await organizer.call("GET", "/api/v1/universities", params={"q": "测试丁"})).json() == []
 
 
 async def test_team_list_filters_counts_and_export(world, clock):
