@@ -226,6 +226,7 @@ class ConsolePages(Controller):
                 role=Role(role),
                 region_id=number(data, "region_id"),
                 inviter_regions=scope.regions,
+                language="en" if data.get("language") == "en" else "zh-CN",
             )
         except DomainError as exc:
             return await self._staff_page(

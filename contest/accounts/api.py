@@ -249,6 +249,7 @@ class StaffController(Controller):
             role=Role(data.role),
             region_id=data.region_id,
             inviter_regions=me(request).organizer_regions(contest_id),
+            language=data.language,
         )
         return MessageOut("Invitation sent.")
 

@@ -129,6 +129,8 @@ class StaffInviteIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     role: Literal["judge", "organizer"]
     name: ShortText = ""
     region_id: int | None = None
+    # The language of a new account and of its invitation mail.
+    language: Language = "zh-CN"
 
 
 class StaffOut(msgspec.Struct, kw_only=True):

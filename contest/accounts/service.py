@@ -398,12 +398,14 @@ async def invite_staff(
     role: Role,
     region_id: int | None,
     inviter_regions: frozenset[int] | None = None,
+    language: str = "zh-CN",
 ) -> int:
     """Invite a judge or organizer. An existing account gets the grant; a new one is created without
     a password and mailed a link to set it.
 
     `inviter_regions` are the regions a regional organizer oversees (None: a national organizer):
-    they grant rights inside those regions only, never national ones.
+    they grant rights inside those regions only, never national ones. `language` is a new
+    account's (its mail's) language; an existing account keeps its own.
     """
     if role not in (Role.JUDGE, Role.ORGANIZER):
         raise InvalidInput("Only judges and organizers are invited.", {"role": "invalid"})
@@ -423,8 +425,9 @@ async def invite_staff(
                 kind=AccountKind.STAFF,
                 password=None,
                 actor_id=actor_id,
+                language=language,
             )
-            language, link_token = "zh-CN", await _issue_token(clock, user_id, TokenPurpose.RESET_PASSWORD, VERIFY_TTL)
+            link_token = await _issue_token(clock, user_id, TokenPurpose.RESET_PASSWORD, VERIFY_TTL)
             link = f"{base_url}/reset?token={link_token}"
         else:
             user_id, language, link = user["id"], user["language"], f"{base_url}/login"

@@ -124,8 +124,13 @@ async def test_the_staff_page_invites_judges_within_the_organizers_reach(world, 
         User.email.is_in(["x@example.cn", "y@example.cn"])
     )
     ec = await f.region_id("EC")
-    done = await form(east, "/console/staff", email="ecjudge@example.cn", role="judge", region_id=str(ec))
+    done = await form(
+        east, "/console/staff", email="ecjudge@example.cn", role="judge", region_id=str(ec), language="en"
+    )
     assert done.status_code == 200 and "ecjudge@example.cn" in done.text
+    await world.deliver_mail()
+    assert world.link("ecjudge@example.cn", r"(invites you to be a judge)")  # in the language chosen for them
+    assert (await User.select(User.language).where(User.email == "ecjudge@example.cn").first())["language"] == "en"
     unknown = await national.call(
         "POST",
         f"/api/v1/contests/{contest_id}/staff-invitations",
