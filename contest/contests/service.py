@@ -123,7 +123,7 @@ async def list_contests() -> list[dict[str, Any]]:
 async def update_contest(clock: Clock, *, actor_id: int, contest_id: int, changes: dict[str, Any]) -> None:
     """Change a contest's settings. The result must be consistent as a whole and fit the teams
     already formed (a smaller team size or fewer advisors than a team has is refused)."""
-    from contest.teams.tables import AdvisorStatus, Team, TeamAdvisor, TeamMember
+    from contest.teams.tables import TeamAdvisor, TeamMember
 
     unknown = set(changes) - set(SETTINGS)
     if unknown:
@@ -141,12 +141,7 @@ async def update_contest(clock: Clock, *, actor_id: int, contest_id: int, change
             if largest > changed["max_team_size"]:
                 raise Conflict("A team already has more members than that.", {"max_team_size": f"a team has {largest}"})
         if "max_advisors" in changed:
-            largest = await _largest(
-                TeamAdvisor,
-                TeamAdvisor.team,
-                TeamAdvisor.team.is_in(Team.select(Team.id).where(Team.contest == contest_id))
-                & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value]),
-            )
+            largest = await _largest(TeamAdvisor, TeamAdvisor.team, _active_advisors_of(contest_id))
             if largest > changed["max_advisors"]:
                 raise Conflict("A team already has more advisors than that.", {"max_advisors": f"a team has {largest}"})
         if changed.get("same_university") and await _teams_mix_universities(contest_id):
@@ -168,18 +163,24 @@ async def update_contest(clock: Clock, *, actor_id: int, contest_id: int, change
 
 async def _teams_mix_universities(contest_id: int) -> bool:
     """Whether a member or an active advisor of some team of the contest is of another university."""
-    from contest.teams.tables import AdvisorStatus, Team, TeamAdvisor, TeamMember
+    from contest.teams.tables import TeamAdvisor, TeamMember
 
     members = await TeamMember.select(
         TeamMember.team._.university.as_alias("team"), TeamMember.user._.university.as_alias("person")
     ).where(TeamMember.contest == contest_id)
     advisors = await TeamAdvisor.select(
         TeamAdvisor.team._.university.as_alias("team"), TeamAdvisor.user._.university.as_alias("person")
-    ).where(
-        TeamAdvisor.team.is_in(Team.select(Team.id).where(Team.contest == contest_id))
-        & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
-    )
+    ).where(_active_advisors_of(contest_id))
     return any(row["team"] != row["person"] for row in [*members, *advisors])
+
+
+def _active_advisors_of(contest_id: int) -> Any:
+    """The condition on TeamAdvisor rows: active advisors of the contest's teams."""
+    from contest.teams.tables import ACTIVE_ADVISOR_STATUSES, Team, TeamAdvisor
+
+    return TeamAdvisor.team.is_in(Team.select(Team.id).where(Team.contest == contest_id)) & TeamAdvisor.status.is_in(
+        list(ACTIVE_ADVISOR_STATUSES)
+    )
 
 
 async def _largest(table: Any, group: Any, where: Any) -> int:

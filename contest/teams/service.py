@@ -25,6 +25,7 @@ from contest.teams.rules import (
     roster_locked,
 )
 from contest.teams.tables import (
+    ACTIVE_ADVISOR_STATUSES,
     AdvisorStatus,
     ChangeApproval,
     ChangeRequest,
@@ -404,8 +405,7 @@ async def transfer_leadership(clock: Clock, *, actor_id: int, team_id: int, memb
 
 async def _check_advisor(rules: TeamRules, team: dict[str, Any], teacher: dict[str, Any]) -> None:
     count = await TeamAdvisor.count().where(
-        (TeamAdvisor.team == team["id"])
-        & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
+        (TeamAdvisor.team == team["id"]) & TeamAdvisor.status.is_in(list(ACTIVE_ADVISOR_STATUSES))
     )
     _refuse(
         advisor_refusal(
@@ -526,10 +526,7 @@ async def remove_advisor(clock: Clock, *, actor_id: int, team_id: int) -> None:
 async def _drop_advisors(clock: Clock, team_id: int) -> None:
     await TeamAdvisor.update(
         {TeamAdvisor.status: AdvisorStatus.REMOVED.value, TeamAdvisor.responded_at: clock.now()}
-    ).where(
-        (TeamAdvisor.team == team_id)
-        & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
-    )
+    ).where((TeamAdvisor.team == team_id) & TeamAdvisor.status.is_in(list(ACTIVE_ADVISOR_STATUSES)))
 
 
 async def withdraw_team(clock: Clock, *, actor_id: int, team_id: int, reason: str) -> None:
@@ -771,7 +768,7 @@ async def can_read_team(principal_id: int, is_organizer: bool, team_id: int) -> 
     return await TeamAdvisor.exists().where(
         (TeamAdvisor.team == team_id)
         & (TeamAdvisor.user == principal_id)
-        & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
+        & TeamAdvisor.status.is_in(list(ACTIVE_ADVISOR_STATUSES))
     )
 
 
@@ -803,10 +800,7 @@ async def team_detail(clock: Clock, team_id: int) -> dict[str, Any]:
     ).where((Invitation.team == team_id) & (Invitation.status == InvitationStatus.PENDING.value))
     team["advisors"] = await TeamAdvisor.select(
         TeamAdvisor.user.as_alias("user_id"), TeamAdvisor.user.name.as_alias("name"), TeamAdvisor.status
-    ).where(
-        (TeamAdvisor.team == team_id)
-        & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
-    )
+    ).where((TeamAdvisor.team == team_id) & TeamAdvisor.status.is_in(list(ACTIVE_ADVISOR_STATUSES)))
     team["change_requests"] = (
         await ChangeRequest.select(
             ChangeRequest.id,
@@ -874,9 +868,6 @@ async def advised_teams(teacher_id: int) -> list[dict[str, Any]]:
             TeamAdvisor.team._.contest._.name_zh.as_alias("contest"),
             TeamAdvisor.status,
         )
-        .where(
-            (TeamAdvisor.user == teacher_id)
-            & TeamAdvisor.status.is_in([AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value])
-        )
+        .where((TeamAdvisor.user == teacher_id) & TeamAdvisor.status.is_in(list(ACTIVE_ADVISOR_STATUSES)))
         .order_by(TeamAdvisor.id, ascending=False)
     )

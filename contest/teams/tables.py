@@ -69,6 +69,10 @@ class AdvisorStatus(StrEnum):
     REMOVED = "removed"
 
 
+# Advisors who count towards a team's limit: asked and not yet answered, or confirmed.
+ACTIVE_ADVISOR_STATUSES = (AdvisorStatus.PENDING.value, AdvisorStatus.CONFIRMED.value)
+
+
 class TeamAdvisor(Table):
     """A teacher advising a team: a relation, not a role. Confirmed by the teacher through a link."""
 
