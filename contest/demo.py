@@ -7,6 +7,7 @@ import random
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from argon2 import PasswordHasher
@@ -66,6 +67,14 @@ def describe(login: DemoLogin) -> str:
     )
 
 
+async def _demo_account(clock: Clock, hasher: PasswordHasher, password_hash: str, **fields: Any) -> int:
+    """A verified account with the demo password, whose hash is made once and shared (Argon2 is
+    slow by design)."""
+    user_id = await accounts.create_user(clock, hasher, password=None, verified=True, **fields)
+    await User.update({User.password_hash: password_hash}).where(User.id == user_id)
+    return user_id
+
+
 async def _seed_staff(clock: Clock, hasher: PasswordHasher, contest_id: int, password_hash: str) -> None:
     """A judge per region, two national judges and an organizer of the East China region, all
     with the demo password."""
@@ -77,10 +86,7 @@ async def _seed_staff(clock: Clock, hasher: PasswordHasher, contest_id: int, pas
             staff.append(("organizer-ec@demo.contest.cn", "华东赛区组委会", Role.ORGANIZER, region["id"]))
     staff += [(f"judge-national{n}@demo.contest.cn", f"全国评委{n}", Role.JUDGE, None) for n in (1, 2)]
     for email, name, role, region_id in staff:
-        user_id = await accounts.create_user(
-            clock, hasher, email=email, name=name, kind=AccountKind.STAFF, password=None, verified=True
-        )
-        await User.update({User.password_hash: password_hash}).where(User.id == user_id)
+        user_id = await _demo_account(clock, hasher, password_hash, email=email, name=name, kind=AccountKind.STAFF)
         await accounts.grant(clock, user_id=user_id, role=role, contest_id=contest_id, region_id=region_id)
 
 
@@ -123,7 +129,6 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
         verified=True,
     )
     await accounts.grant(clock, user_id=organizer, role=Role.ORGANIZER, contest_id=contest_id)
-    # One hash for every demo student and teacher: Argon2 is slow by design.
     shared_hash = await hash_password(hasher, STUDENT_PASSWORD)
     serial = 0
 
@@ -131,21 +136,18 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
         nonlocal serial
         serial += 1
         prefix = "s" if kind == AccountKind.STUDENT else "t"
-        user_id = await accounts.create_user(
+        return await _demo_account(
             clock,
             hasher,
+            shared_hash,
             email=f"{prefix}{serial}@demo{index}.edu.cn",
             name=_name(rng),
             kind=kind,
-            password=None,
             university_id=int(str(uni["id"])),
-            verified=True,
             consent_at=now,
             student_number=f"2024{serial:05d}" if kind == AccountKind.STUDENT else "",
             major="计算机科学与技术" if kind == AccountKind.STUDENT else "",
         )
-        await User.update({User.password_hash: shared_hash}).where(User.id == user_id)
-        return user_id
 
     first_student = ""
     for number in range(TEAMS):
@@ -179,18 +181,16 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     await _seed_staff(clock, hasher, contest_id, shared_hash)
     # Teachers whose address is not on their university's domains wait for an organizer.
     for index in (1, 2, 3):
-        teacher = await accounts.create_user(
+        await _demo_account(
             clock,
             hasher,
+            shared_hash,
             email=f"teacher{index}@mail.demo.cn",
             name=_name(rng) + "老师",
             kind=AccountKind.TEACHER,
-            password=None,
             university_id=int(universities[index * 7]["id"]),
-            verified=True,
             consent_at=now,
         )
-        await User.update({User.password_hash: shared_hash}).where(User.id == teacher)
     login.student_email, login.student_password = first_student, STUDENT_PASSWORD
     path = _login_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
