@@ -22,17 +22,26 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 _CATALOG_DIR = {"zh-CN": "zh_CN", "en": "en"}
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def translations(lang: str) -> Translations:
-    """The catalog of `lang` (an unknown language gets the default one)."""
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    path = LOCALES_DIR / _CATALOG_DIR[lang] / "LC_MESSAGES" / "messages.po"
+def _compiled(path: Path, locale: str) -> Translations:
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=_CATALOG_DIR[lang])
+        catalog = read_po(handle, locale=locale)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(lang: str) -> Translations:
+    """The catalog of `lang` (an unknown language gets the default one): `messages.po` merged with
+    every other `.po` of the language's folder, one per domain (checks, assignment, ranking ...)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    folder = LOCALES_DIR / _CATALOG_DIR[lang] / "LC_MESSAGES"
+    merged = _compiled(folder / "messages.po", _CATALOG_DIR[lang])
+    for path in sorted(folder.glob("*.po")):
+        if path.name != "messages.po":
+            merged.merge(_compiled(path, _CATALOG_DIR[lang]))
+    return merged
 
 
 def negotiate_language(cookie: str | None, accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:
