@@ -15,8 +15,8 @@ from typing import Literal
 
 import msgspec
 
-from judging.ranking.messages import Message, message
-from judging.ranking.teams import GroupKey, Standing, Team, check_option, standings, unranked_reason
+from judging.ranking.messages import Message, message, require_at_least, require_between, require_distinct
+from judging.ranking.teams import GroupKey, Standing, Team, standings, unranked_reason
 
 __all__ = ["AdvancementResult", "AdvancementRule", "GroupSummary", "Team", "TeamAdvancement", "advance"]
 
@@ -66,13 +66,12 @@ class AdvancementResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _check(rule: AdvancementRule) -> None:
-    bad = "advance_bad_rule"
-    check_option(bad, "percent", rule.percent, "between 0 and 100", 0 <= rule.percent <= 100)
-    check_option(bad, "minimum", rule.minimum, "0 or more", rule.minimum >= 0)
-    check_option(bad, "wildcards", rule.wildcards, "0 or more", rule.wildcards >= 0)
-    check_option(bad, "group_by", rule.group_by, "without repeats", len(set(rule.group_by)) == len(rule.group_by))
+    require_between("percent", rule.percent, 0, 100)
+    require_at_least("minimum", rule.minimum, 0)
+    require_at_least("wildcards", rule.wildcards, 0)
+    require_distinct("group_by", rule.group_by)
     for label, places in rule.places.items():
-        check_option(bad, f"places[{label}]", places, "0 or more", places >= 0)
+        require_at_least(f"places[{label}]", places, 0)
 
 
 def _places(rule: AdvancementRule, group: Standing) -> tuple[int, Literal["percent", "minimum", "places"]]:

@@ -13,8 +13,8 @@ from typing import Literal
 
 import msgspec
 
-from judging.ranking.messages import InputError, Message, message
-from judging.ranking.teams import GroupKey, Standing, Team, check_option, standings, unranked_reason
+from judging.ranking.messages import InputError, Message, message, require_distinct
+from judging.ranking.teams import GroupKey, Standing, Team, standings, unranked_reason
 
 __all__ = ["AwardResult", "AwardRules", "Team", "TeamAward", "Tier", "TierSummary", "award"]
 
@@ -73,10 +73,8 @@ class AwardResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _check(rules: AwardRules) -> None:
-    bad = "award_bad_rule"
-    names = [tier.name for tier in rules.tiers]
-    check_option(bad, "tiers", names, "named without repeats", len(set(names)) == len(names))
-    check_option(bad, "group_by", rules.group_by, "without repeats", len(set(rules.group_by)) == len(rules.group_by))
+    require_distinct("tiers", [tier.name for tier in rules.tiers])
+    require_distinct("group_by", rules.group_by)
     for tier in rules.tiers:
         by_percent = tier.percent is not None and 0 <= tier.percent <= 100
         by_count = tier.count is not None and tier.count >= 0

@@ -5,6 +5,8 @@ Every user-facing text these modules produce is a `Message`: a stable id, the En
 Group labels (region and track names) are contest data, passed as parameters untranslated.
 """
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -27,13 +29,16 @@ TEMPLATES: dict[str, str] = {
         "The sheet of judge {judge} on entry {entry} was submitted before it was opened."
     ),
     "ranking_bad_expected": "Entry {entry} expects {expected} sheets; the number must be 0 or more.",
-    "ranking_bad_option": "The option {option} must be {condition}, not {value}.",
+    "option_at_least": "The option {option} must be {minimum} or more, not {value}.",
+    "option_between": "The option {option} must be between {low} and {high}, not {value}.",
+    "option_repeats": "The option {option} must not repeat a value: {value}.",
     # Reasons per team, shared by advancement and awards.
     "team_not_submitted": "not submitted",
     "team_disqualified": "disqualified",
     "team_not_scored": "submitted but not scored",
     "teams_duplicate": "Team {team} is listed twice.",
-    "teams_missing_group": "Team {team} has no {key}, which the rule groups by.",
+    "teams_missing_region": "Team {team} has no region, which the rule groups by.",
+    "teams_missing_track": "Team {team} has no track, which the rule groups by.",
     "teams_bad_rank": "Team {team} has rank {rank}; ranks start at 1.",
     # Advancement: reasons.
     "advance_top_percent": "rank {rank} of {count} in {group}: within the top {percent}% ({places} places)",
@@ -77,7 +82,6 @@ TEMPLATES: dict[str, str] = {
         "none of them advance ({given} wildcards given)"
     ),
     "advance_note_unscored": "{group}: {unscored} submitted teams have no score and cannot advance.",
-    "advance_bad_rule": "The advancement rule's {option} must be {condition}, not {value}.",
     "advance_none_submitted": "The advancement rule selects no team: no team has submitted.",
     "advance_none_scored": "The advancement rule selects no team: no submitted team has a score.",
     "advance_no_places": (
@@ -101,7 +105,6 @@ TEMPLATES: dict[str, str] = {
         "rank {rank} of {count} in {group}: the {tied} teams tied at the boundary of {higher} all get the lower "
         "tier: no award"
     ),
-    "award_bad_rule": "The award rule's {option} must be {condition}, not {value}.",
     "award_bad_tier": "Award tier {tier} needs either a percentage or a count (0 or more), not both.",
 }
 
@@ -129,3 +132,21 @@ class InputError(ValueError):
     def __init__(self, reason: Message) -> None:
         super().__init__(reason.render())
         self.reason = reason
+
+
+def require_at_least(option: str, value: float, minimum: float) -> None:
+    """Refuse an option below `minimum` (or not a finite number)."""
+    if not (math.isfinite(value) and value >= minimum):
+        raise InputError(message("option_at_least", option=option, minimum=minimum, value=value))
+
+
+def require_between(option: str, value: float, low: float, high: float) -> None:
+    """Refuse an option outside `low`..`high`."""
+    if not low <= value <= high:
+        raise InputError(message("option_between", option=option, low=low, high=high, value=value))
+
+
+def require_distinct(option: str, values: Sequence[str]) -> None:
+    """Refuse a list option that repeats a value."""
+    if len(set(values)) != len(values):
+        raise InputError(message("option_repeats", option=option, value=list(values)))

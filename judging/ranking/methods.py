@@ -168,25 +168,27 @@ class LeastSquares:
     def aggregate(self, table: SheetTable, values: Floats, top: float) -> Aggregate:
         eps = RELATIVE_EPS * top
         scored = table.entry_counts > 0
-        column = np.cumsum(scored) - 1  # compact index of entries that have sheets
+        entry_column = (np.cumsum(scored) - 1)[table.entry]  # entries without sheets get no column
+        n_quality = int(scored.sum())
         components = table.judge_components()
         centre = float(values.mean())
         centred = values - centre
         scale = np.ones(table.n_judges)
-        quality, offset = self._solve(table, column[table.entry], int(scored.sum()), components, centred, scale)
+        solution = self._solve(table, entry_column, n_quality, components, centred, scale)
         if self.judge_scale:
             for _ in range(self.MAX_ROUNDS):
-                new_scale = self._judge_scales(table, quality[column[table.entry]], centred, components, eps)
-                quality_new, offset = self._solve(
-                    table, column[table.entry], int(scored.sum()), components, centred, new_scale
+                new_scale = self._judge_scales(table, solution[entry_column], centred, components, eps)
+                new_solution = self._solve(table, entry_column, n_quality, components, centred, new_scale)
+                moved = max(
+                    np.abs(new_solution[:n_quality] - solution[:n_quality]).max(initial=0.0),
+                    np.abs(new_scale - scale).max() * top,
                 )
-                moved = max(np.abs(quality_new - quality).max(initial=0.0), np.abs(new_scale - scale).max() * top)
-                quality, scale = quality_new, new_scale
+                solution, scale = new_solution, new_scale
                 if moved <= eps:
                     break
         score = np.full(table.n_entries, np.nan)
-        score[scored] = quality + centre
-        return Aggregate(score=score, bias=offset, scale=scale if self.judge_scale else None)
+        score[scored] = solution[:n_quality] + centre
+        return Aggregate(score=score, bias=solution[n_quality:], scale=scale if self.judge_scale else None)
 
     def _solve(
         self,
@@ -196,8 +198,8 @@ class LeastSquares:
         components: Ints,
         values: Floats,
         scale: Floats,
-    ) -> tuple[Floats, Floats]:
-        """Qualities and offsets minimising the squared residuals for fixed judge scales."""
+    ) -> Floats:
+        """Qualities then offsets minimising the squared residuals for fixed judge scales."""
         n_sheets, n_judges = len(values), table.n_judges
         n_components = int(components.max()) + 1
         sheet_rows = np.arange(n_sheets)
@@ -217,9 +219,15 @@ class LeastSquares:
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=0)).ravel())
         norms[norms == 0] = 1.0
         rhs = np.concatenate([values, np.zeros(n_rows - n_sheets)])
-        solution = lsmr(matrix @ diags(1.0 / norms), rhs, atol=1e-14, btol=1e-14, conlim=1e14, maxiter=20 * n_rows)[0]
-        solution = solution / norms
-        return solution[:n_quality], solution[n_quality:]
+        solution = lsmr(
+            matrix @ diags(1.0 / norms),
+            rhs,
+            atol=1e-14,
+            btol=1e-14,
+            conlim=1e14,
+            maxiter=20 * n_rows,
+        )[0]
+        return np.asarray(solution / norms)
 
     def _judge_scales(self, table: SheetTable, quality: Floats, values: Floats, components: Ints, eps: float) -> Floats:
         """Each judge's regression slope of their values on the entries' qualities, averaging one per

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import msgspec
 import numpy as np
 
-from judging.ranking.messages import InputError, message
+from judging.ranking.messages import InputError, message, require_at_least
 from judging.ranking.methods import Floats, SheetTable, method_for
 from judging.ranking.schemas import EntryResult, JudgeResult, RankingInput, RankingResult
 
@@ -37,24 +37,15 @@ def decode_input(raw: bytes) -> RankingInput:
         raise InputError(message("ranking_bad_input", detail=str(error))) from None
 
 
-def _check_options(data: RankingInput) -> None:
-    checks = [
-        ("flag_threshold", data.flag_threshold, "a number of 0 or more", data.flag_threshold >= 0),
-        ("trim_min_sheets", data.trim_min_sheets, "3 or more", data.trim_min_sheets >= 3),
-        ("ridge", data.ridge, "a number of 0 or more", data.ridge >= 0),
-    ]
-    for option, value, condition, ok in checks:
-        if not ok or (isinstance(value, float) and not math.isfinite(value)):
-            raise InputError(message("ranking_bad_option", option=option, condition=condition, value=value))
-
-
 def load_sheets(data: RankingInput) -> Sheets:
     """Check `data` (raising `InputError` with the first problem) and lay its sheets out as arrays.
 
     Every sheet must score every criterion within 0..max (a missing score is never taken as zero),
     and a judge has at most one sheet per entry.
     """
-    _check_options(data)
+    require_at_least("flag_threshold", data.flag_threshold, 0)
+    require_at_least("trim_min_sheets", data.trim_min_sheets, 3)
+    require_at_least("ridge", data.ridge, 0)
     if not data.criteria:
         raise InputError(message("ranking_no_criteria"))
     limits: dict[str, float] = {}

@@ -66,7 +66,7 @@ def standings(teams: Sequence[Team], group_by: Sequence[GroupKey], national_labe
         seen.add(team.team)
         for key in group_by:
             if not getattr(team, key):
-                raise InputError(message("teams_missing_group", team=team.team, key=key))
+                raise InputError(message(f"teams_missing_{key}", team=team.team))
         if team.rank is not None and team.rank < 1:
             raise InputError(message("teams_bad_rank", team=team.team, rank=team.rank))
         groups.setdefault(group_label(team, group_by, national_label), []).append(team)
@@ -94,9 +94,3 @@ def unranked_reason(team: Team) -> Message:
     if team.status == "not_submitted":
         return message("team_not_submitted")
     return message("team_not_scored")
-
-
-def check_option(id: str, option: str, value: object, condition: str, ok: bool) -> None:
-    """Raise `InputError` with message `id` when a rule's option is out of bounds."""
-    if not ok:
-        raise InputError(message(id, option=option, condition=condition, value=value))
