@@ -1,0 +1,41 @@
+"""The national final's on-site defence timetable: rooms, slots, panels of judges (a pure solver)."""
+
+from judging.schedule.timetable import (
+    Figures,
+    Finalist,
+    Hearing,
+    InvalidInstance,
+    Judge,
+    JudgeDuty,
+    Message,
+    Panel,
+    Room,
+    ScheduleInput,
+    Session,
+    Sitting,
+    Slot,
+    SolveOptions,
+    Timetable,
+    solve,
+    validate,
+)
+
+__all__ = [
+    "Figures",
+    "Finalist",
+    "Hearing",
+    "InvalidInstance",
+    "Judge",
+    "JudgeDuty",
+    "Message",
+    "Panel",
+    "Room",
+    "ScheduleInput",
+    "Session",
+    "Sitting",
+    "Slot",
+    "SolveOptions",
+    "Timetable",
+    "solve",
+    "validate",
+]
