@@ -222,10 +222,10 @@ class LeastSquares:
         solution = lsmr(
             matrix @ diags(1.0 / norms),
             rhs,
-            atol=1e-14,
-            btol=1e-14,
-            conlim=1e14,
-            maxiter=20 * n_rows,
+            atol=1e-12,
+            btol=1e-12,
+            conlim=1e12,
+            maxiter=10 * matrix.shape[1],
         )[0]
         return np.asarray(solution / norms)
 
