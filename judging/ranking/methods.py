@@ -121,7 +121,8 @@ class ZScore:
     Degenerate judges never produce NaN: a judge with a single sheet is not normalised (their sheet
     is read against the mean and spread of all sheets; bias and scale None), and a judge whose
     sheets are all equal has z = 0 on each (their sheets count as the mean; scale 0). A judge's
-    bias is their mean minus the mean of all sheets, their scale their spread over all sheets'.
+    bias is their mean minus the mean of all sheets, their scale their spread over all sheets'
+    (spreads are population standard deviations).
     """
 
     name = "zscore"

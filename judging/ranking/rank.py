@@ -8,7 +8,7 @@ import msgspec
 import numpy as np
 
 from judging.ranking.messages import InputError, message, require_at_least
-from judging.ranking.methods import Floats, SheetTable, method_for
+from judging.ranking.methods import AggregationMethod, Floats, SheetTable, method_for
 from judging.ranking.schemas import EntryResult, JudgeResult, RankingInput, RankingResult
 
 # Scores, spreads and judge effects are reported, and compared for ties, at this many decimals.
@@ -148,19 +148,7 @@ def rank(data: RankingInput) -> RankingResult:
         index: round(float(value), DECIMALS) for index, value in enumerate(outcome.score) if not np.isnan(value)
     }
 
-    tie_scores: dict[int, dict[str, float]] = {}
-    if data.tie_break:
-        repeats = Counter(score_of.values())
-        tied = [index for index, score in score_of.items() if repeats[score] > 1]
-        weights = {criterion.id: criterion.weight for criterion in data.criteria}
-        per_criterion = {
-            name: method.aggregate(table, sheets.weighted[:, sheets.criteria.index(name)], weights[name]).score
-            for name in (data.tie_break if tied else [])
-        }
-        tie_scores = {
-            index: {name: round(float(per_criterion[name][index]), DECIMALS) for name in data.tie_break}
-            for index in tied
-        }
+    tie_scores = _tie_break_scores(data, sheets, method, score_of)
 
     def key(index: int) -> tuple[float, ...]:
         breaks = tie_scores.get(index, {})
@@ -210,6 +198,24 @@ def rank(data: RankingInput) -> RankingResult:
         entries=entries,
         judges=judges,
     )
+
+
+def _tie_break_scores(
+    data: RankingInput, sheets: Sheets, method: AggregationMethod, score_of: dict[int, float]
+) -> dict[int, dict[str, float]]:
+    """The tie-break criteria's aggregated scores of every entry whose score another entry shares."""
+    repeats = Counter(score_of.values())
+    tied = [index for index, score in score_of.items() if repeats[score] > 1]
+    if not (tied and data.tie_break):
+        return {}
+    weights = {criterion.id: criterion.weight for criterion in data.criteria}
+    per_criterion = {
+        name: method.aggregate(sheets.table, sheets.weighted[:, sheets.criteria.index(name)], weights[name]).score
+        for name in data.tie_break
+    }
+    return {
+        index: {name: round(float(per_criterion[name][index]), DECIMALS) for name in data.tie_break} for index in tied
+    }
 
 
 def _unranked(entry: str, expected: int) -> EntryResult:
