@@ -16,7 +16,7 @@ from typing import Literal
 import msgspec
 
 from judging.ranking.messages import Message, message, require_at_least, require_between, require_distinct
-from judging.ranking.teams import GroupKey, Standing, Team, standings, unranked_reason
+from judging.ranking.teams import GroupKey, Standing, Team, standings, tie_block, unranked_reason
 
 __all__ = ["AdvancementResult", "AdvancementRule", "GroupSummary", "Team", "TeamAdvancement", "advance"]
 
@@ -181,16 +181,14 @@ def _wildcards(
     outcome. Returns how many wildcards were given."""
     pool = sorted(passed_over, key=lambda item: (item[0].rank, item[0].team))
     cut = min(rule.wildcards, len(pool))
-    start, end = cut, cut
-    if 0 < cut < len(pool) and pool[cut - 1][0].rank == pool[cut][0].rank:
-        tied_rank = pool[cut][0].rank
-        start = next(index for index, item in enumerate(pool) if item[0].rank == tied_rank)
-        end = max(index for index, item in enumerate(pool) if item[0].rank == tied_rank) + 1
+    block = tie_block([team for team, _, _ in pool], cut)
+    start, end = block or (cut, cut)
+    given = cut
+    if block is not None:
         given = end if rule.include_ties else start
         tie_note = "advance_note_wildcard_tie_included" if rule.include_ties else "advance_note_wildcard_tie_excluded"
+        tied_rank = pool[start][0].rank
         notes.append(message(tie_note, tied=end - start, rank=tied_rank, wildcards=rule.wildcards, given=given))
-    else:
-        given = cut
     for index, (team, group, reason) in enumerate(pool):
         tied = start <= index < end
         national = {"rank": team.rank, "wildcards": rule.wildcards}

@@ -1,7 +1,7 @@
 """Message ids and English templates of ranking, analytics, advancement and awards.
 
 Every user-facing text these modules produce is a `Message`: a stable id, the English template
-(the gettext msgid, translated in `frontend/locales/*/LC_MESSAGES/ranking.po`) and its parameters.
+(the gettext msgid, translated in `frontend/locales/zh_CN/LC_MESSAGES/ranking.po`) and its parameters.
 Group labels (region and track names) are contest data, passed as parameters untranslated.
 """
 

@@ -38,17 +38,21 @@ class Standing(msgspec.Struct, frozen=True):
     others: list[Team]
 
     def tie_block(self, cut: int) -> tuple[int, int] | None:
-        """The positions [start, end) of the teams sharing a rank across the cut after `cut` teams,
-        or None when the cut falls between two ranks."""
-        ordered = self.ordered
-        if not 0 < cut < len(ordered) or ordered[cut - 1].rank != ordered[cut].rank:
-            return None
-        start, end = cut - 1, cut + 1
-        while start > 0 and ordered[start - 1].rank == ordered[cut].rank:
-            start -= 1
-        while end < len(ordered) and ordered[end].rank == ordered[cut].rank:
-            end += 1
-        return start, end
+        """The tie across the cut after the group's first `cut` teams (see `tie_block`)."""
+        return tie_block(self.ordered, cut)
+
+
+def tie_block(ordered: Sequence[Team], cut: int) -> tuple[int, int] | None:
+    """The positions [start, end) of the teams (sorted by rank) sharing a rank across the cut after
+    `cut` teams, or None when the cut falls between two ranks."""
+    if not 0 < cut < len(ordered) or ordered[cut - 1].rank != ordered[cut].rank:
+        return None
+    start, end = cut - 1, cut + 1
+    while start > 0 and ordered[start - 1].rank == ordered[cut].rank:
+        start -= 1
+    while end < len(ordered) and ordered[end].rank == ordered[cut].rank:
+        end += 1
+    return start, end
 
 
 def group_label(team: Team, group_by: Sequence[GroupKey], national_label: str) -> str:
