@@ -1,6 +1,7 @@
 """The national final's on-site defence timetable: rooms, slots, panels of judges (a pure solver)."""
 
 from judging.schedule.timetable import (
+    TEMPLATES,
     Figures,
     Finalist,
     Hearing,
@@ -21,6 +22,7 @@ from judging.schedule.timetable import (
 )
 
 __all__ = [
+    "TEMPLATES",
     "Figures",
     "Finalist",
     "Hearing",

@@ -59,6 +59,81 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
         return self.text.format(**self.params)
 
 
+# Every user-facing text: message id -> English template (the gettext msgid). The Chinese catalog is
+# frontend/locales/zh_CN/LC_MESSAGES/schedule.po.
+TEMPLATES: dict[str, str] = {
+    # malformed input (validate)
+    "duplicate_room": "room id {id} is used more than once",
+    "duplicate_time": "slot or session id {id} is used more than once",
+    "duplicate_finalist": "finalist id {id} is used more than once",
+    "duplicate_judge": "judge id {id} is used more than once",
+    "panel_size": "the panel size must be at least 1 (it is {size})",
+    "session_empty": "session {id} has no slots",
+    "mixed_offsets": "slot times must all carry a UTC offset, or none may",
+    "slot_order": "slot {id} must end after it starts ({start} to {end})",
+    "slots_overlap": "slots {first} and {second} overlap",
+    "sessions_overlap": "sessions {first} and {second} overlap in time",
+    "session_days": "session {id} spans more than one day",
+    "unknown_time_finalist": "finalist {id} is unavailable at {ref}, which is no slot or session",
+    "unknown_time_judge": "judge {id} is unavailable at {ref}, which is no slot or session",
+    "max_slots": "judge {id}: the most slots a day cannot be negative ({value})",
+    "unknown_conflict_finalist": "conflict [{finalist}, {judge}] names unknown finalist {finalist}",
+    "unknown_conflict_judge": "conflict [{finalist}, {judge}] names unknown judge {judge}",
+    # cheap checks before solving
+    "capacity": "{finalists} finalists need {finalists} slots; {rooms} rooms x {slots} slots = {capacity}",
+    "finalist_no_slot": (
+        "finalist {id} has no room and slot they can use: {rooms} rooms hear their track, and they are "
+        "available in {slots} of {total} slots"
+    ),
+    "finalist_all_conflicted": "finalist {id} has no possible panel: every judge of {n} available is conflicted",
+    "finalist_no_judge": (
+        "finalist {id} has no possible panel: of {n} available judges, {conflicted} are conflicted and "
+        "{other} judge other tracks"
+    ),
+    "finalist_few_judges": (
+        "finalist {id} has no possible panel: at most {eligible} of {n} available judges may hear them at one"
+        " time, and a panel needs {k}"
+    ),
+    "finalists_short": (
+        "{count} finalists ({finalists}) can use only {capacity} room-slots between them, given their tracks,"
+        " their unavailable slots and the judges who may hear them"
+    ),
+    "judges_short": (
+        "{finalists} finalists need {finalists} slots, but panels of {k} drawn from the judges available can "
+        "hear at most {capacity}"
+    ),
+    "judges_short_at": (
+        "{needed} judges needed at {time} ({session}) to open all {rooms} rooms, only {available} available"
+    ),
+    "judge_slots_short": (
+        "{finalists} finalists x {k} judges = {needed} judge-hearings; the judges' availability and daily "
+        "limits allow at most {capacity}"
+    ),
+    # the solver's answer
+    "partial_optimal": (
+        "the hard rules together leave no timetable for all {finalists} finalists: at most {placed} can be "
+        "heard (for example without {unplaced})"
+    ),
+    "partial_found": (
+        "the hard rules together leave no timetable for all {finalists} finalists: the best found hears "
+        "{placed} (without {unplaced})"
+    ),
+    "no_timetable": (
+        "the hard rules together leave no timetable for all {finalists} finalists, although each check passes"
+        " ({rooms} rooms, {slots} slots, {judges} judges, panels of {k})"
+    ),
+    "unknown": "no timetable was found within {seconds} s; allow more time",
+    "not_proven": (
+        "every hard rule holds, but the time limit of {seconds} s ended the search for a better balance "
+        "before it was proven best"
+    ),
+}
+
+
+def _say(message_id: str, params: dict[str, str | int | float] | None = None) -> Message:
+    return Message(id=message_id, text=TEMPLATES[message_id], params=params or {})
+
+
 # ---------------------------------------------------------------- input
 
 
@@ -220,56 +295,36 @@ def validate(instance: ScheduleInput) -> list[Message]:
     """What is wrong with `instance` as data (an empty list when nothing is)."""
     problems: list[Message] = []
 
-    def duplicates(ids: Iterable[str], message_id: str, text: str) -> None:
+    def duplicates(ids: Iterable[str], message_id: str) -> None:
         seen: set[str] = set()
         for item in ids:
             if item in seen:
-                problems.append(Message(id=message_id, text=text, params={"id": item}))
+                problems.append(_say(message_id, {"id": item}))
             seen.add(item)
 
     slots = [slot for session in instance.sessions for slot in session.slots]
-    duplicates((room.id for room in instance.rooms), "duplicate_room", "room id {id} is used more than once")
-    duplicates(
-        [session.id for session in instance.sessions] + [slot.id for slot in slots],
-        "duplicate_time",
-        "slot or session id {id} is used more than once",
-    )
-    duplicates((f.id for f in instance.finalists), "duplicate_finalist", "finalist id {id} is used more than once")
-    duplicates((j.id for j in instance.judges), "duplicate_judge", "judge id {id} is used more than once")
+    duplicates((room.id for room in instance.rooms), "duplicate_room")
+    duplicates([session.id for session in instance.sessions] + [slot.id for slot in slots], "duplicate_time")
+    duplicates((f.id for f in instance.finalists), "duplicate_finalist")
+    duplicates((j.id for j in instance.judges), "duplicate_judge")
     if instance.panel_size < 1:
-        problems.append(
-            Message(
-                id="panel_size",
-                text="the panel size must be at least 1 (it is {size})",
-                params={"size": instance.panel_size},
-            )
-        )
+        problems.append(_say("panel_size", {"size": instance.panel_size}))
     for session in instance.sessions:
         if not session.slots:
-            problems.append(Message(id="session_empty", text="session {id} has no slots", params={"id": session.id}))
+            problems.append(_say("session_empty", {"id": session.id}))
     times = [moment for slot in slots for moment in (slot.start, slot.end)]
     if len({moment.utcoffset() is None for moment in times}) > 1:
-        problems.append(Message(id="mixed_offsets", text="slot times must all carry a UTC offset, or none may"))
+        problems.append(_say("mixed_offsets"))
         return problems  # naive and aware times cannot even be compared
     for slot in slots:
         if slot.end <= slot.start:
             problems.append(
-                Message(
-                    id="slot_order",
-                    text="slot {id} must end after it starts ({start} to {end})",
-                    params={"id": slot.id, "start": slot.start.isoformat(), "end": slot.end.isoformat()},
-                )
+                _say("slot_order", {"id": slot.id, "start": slot.start.isoformat(), "end": slot.end.isoformat()})
             )
     ordered = sorted(slots, key=lambda slot: (slot.start, slot.end))
     for first, second in itertools.pairwise(ordered):
         if second.start < first.end:
-            problems.append(
-                Message(
-                    id="slots_overlap",
-                    text="slots {first} and {second} overlap",
-                    params={"first": first.id, "second": second.id},
-                )
-            )
+            problems.append(_say("slots_overlap", {"first": first.id, "second": second.id}))
     spans = sorted(
         (min(s.start for s in session.slots), max(s.end for s in session.slots), session.id)
         for session in instance.sessions
@@ -277,65 +332,27 @@ def validate(instance: ScheduleInput) -> list[Message]:
     )
     for (_, first_end, first_id), (second_start, _, second_id) in itertools.pairwise(spans):
         if second_start < first_end:
-            problems.append(
-                Message(
-                    id="sessions_overlap",
-                    text="sessions {first} and {second} overlap in time",
-                    params={"first": first_id, "second": second_id},
-                )
-            )
+            problems.append(_say("sessions_overlap", {"first": first_id, "second": second_id}))
     for session in instance.sessions:
         if len({slot.start.date() for slot in session.slots}) > 1:
-            problems.append(
-                Message(id="session_days", text="session {id} spans more than one day", params={"id": session.id})
-            )
+            problems.append(_say("session_days", {"id": session.id}))
     time_ids = {session.id for session in instance.sessions} | {slot.id for slot in slots}
     for finalist in instance.finalists:
         for ref in set(finalist.unavailable) - time_ids:
-            problems.append(
-                Message(
-                    id="unknown_time_finalist",
-                    text="finalist {id} is unavailable at {ref}, which is no slot or session",
-                    params={"id": finalist.id, "ref": ref},
-                )
-            )
+            problems.append(_say("unknown_time_finalist", {"id": finalist.id, "ref": ref}))
     for judge in instance.judges:
         for ref in set(judge.unavailable) - time_ids:
-            problems.append(
-                Message(
-                    id="unknown_time_judge",
-                    text="judge {id} is unavailable at {ref}, which is no slot or session",
-                    params={"id": judge.id, "ref": ref},
-                )
-            )
+            problems.append(_say("unknown_time_judge", {"id": judge.id, "ref": ref}))
     for judge in instance.judges:
         if judge.max_slots_per_day is not None and judge.max_slots_per_day < 0:
-            problems.append(
-                Message(
-                    id="max_slots",
-                    text="judge {id}: the most slots a day cannot be negative ({value})",
-                    params={"id": judge.id, "value": judge.max_slots_per_day},
-                )
-            )
+            problems.append(_say("max_slots", {"id": judge.id, "value": judge.max_slots_per_day}))
     finalist_ids = {f.id for f in instance.finalists}
     judge_ids = {j.id for j in instance.judges}
     for finalist_id, judge_id in instance.conflicts:
         if finalist_id not in finalist_ids:
-            problems.append(
-                Message(
-                    id="unknown_conflict_finalist",
-                    text="conflict [{finalist}, {judge}] names unknown finalist {finalist}",
-                    params={"finalist": finalist_id, "judge": judge_id},
-                )
-            )
+            problems.append(_say("unknown_conflict_finalist", {"finalist": finalist_id, "judge": judge_id}))
         if judge_id not in judge_ids:
-            problems.append(
-                Message(
-                    id="unknown_conflict_judge",
-                    text="conflict [{finalist}, {judge}] names unknown judge {judge}",
-                    params={"finalist": finalist_id, "judge": judge_id},
-                )
-            )
+            problems.append(_say("unknown_conflict_judge", {"finalist": finalist_id, "judge": judge_id}))
     return problems
 
 
@@ -456,13 +473,7 @@ def _prechecks(prep: _Prepared) -> list[Message]:
     instance, k = prep.instance, prep.instance.panel_size
     n_f, n_r, n_s = len(instance.finalists), len(instance.rooms), len(prep.slots)
     if n_f > n_r * n_s:
-        return [
-            Message(
-                id="capacity",
-                text="{finalists} finalists need {finalists} slots; {rooms} rooms x {slots} slots = {capacity}",
-                params={"finalists": n_f, "rooms": n_r, "slots": n_s, "capacity": n_r * n_s},
-            )
-        ]
+        return [_say("capacity", {"finalists": n_f, "rooms": n_r, "slots": n_s, "capacity": n_r * n_s})]
     problems = _finalist_checks(prep)
     if problems:
         return problems
@@ -479,11 +490,9 @@ def _finalist_checks(prep: _Prepared) -> list[Message]:
     for i, f in enumerate(instance.finalists):
         if not basic[i].any():
             problems.append(
-                Message(
-                    id="finalist_no_slot",
-                    text="finalist {id} has no room and slot they can use: {rooms} rooms hear their track, "
-                    "and they are available in {slots} of {total} slots",
-                    params={
+                _say(
+                    "finalist_no_slot",
+                    {
                         "id": f.id,
                         "rooms": int(prep.finalist_room[i].sum()),
                         "slots": int(prep.finalist_slot[i].sum()),
@@ -501,31 +510,13 @@ def _finalist_checks(prep: _Prepared) -> list[Message]:
         n = int(present.sum())
         conflicted = int((present & prep.conflicted[i]).sum())
         if n and conflicted == n:
-            problems.append(
-                Message(
-                    id="finalist_all_conflicted",
-                    text="finalist {id} has no possible panel: every judge of {n} available is conflicted",
-                    params={"id": f.id, "n": n},
-                )
-            )
+            problems.append(_say("finalist_all_conflicted", {"id": f.id, "n": n}))
         elif n and best == 0:
             problems.append(
-                Message(
-                    id="finalist_no_judge",
-                    text="finalist {id} has no possible panel: of {n} available judges, {conflicted} are "
-                    "conflicted and {other} judge other tracks",
-                    params={"id": f.id, "n": n, "conflicted": conflicted, "other": n - conflicted},
-                )
+                _say("finalist_no_judge", {"id": f.id, "n": n, "conflicted": conflicted, "other": n - conflicted})
             )
         else:
-            problems.append(
-                Message(
-                    id="finalist_few_judges",
-                    text="finalist {id} has no possible panel: at most {eligible} of {n} available judges "
-                    "may hear them at one time, and a panel needs {k}",
-                    params={"id": f.id, "eligible": best, "n": n, "k": k},
-                )
-            )
+            problems.append(_say("finalist_few_judges", {"id": f.id, "eligible": best, "n": n, "k": k}))
     return problems
 
 
@@ -554,14 +545,7 @@ def _hall_check(prep: _Prepared) -> list[Message]:
                     reached.add(other)
                     frontier.append(other)
     ids = [f.id for i, f in enumerate(prep.instance.finalists) if i in reached]
-    return [
-        Message(
-            id="finalists_short",
-            text="{count} finalists ({finalists}) can use only {capacity} room-slots between them, given their "
-            "tracks, their unavailable slots and the judges who may hear them",
-            params={"count": len(ids), "finalists": ", ".join(ids), "capacity": len(places)},
-        )
-    ]
+    return [_say("finalists_short", {"count": len(ids), "finalists": ", ".join(ids), "capacity": len(places)})]
 
 
 def _judge_checks(prep: _Prepared, k: int) -> list[Message]:
@@ -575,11 +559,9 @@ def _judge_checks(prep: _Prepared, k: int) -> list[Message]:
         if available < k * n_r:
             first = prep.slots[members[0]]
             short.append(
-                Message(
-                    id="judges_short_at",
-                    text="{needed} judges needed at {time} ({session}) to open all {rooms} rooms, "
-                    "only {available} available",
-                    params={
+                _say(
+                    "judges_short_at",
+                    {
                         "needed": k * n_r,
                         "time": first.start.isoformat(),
                         "session": prep.sessions[prep.slot_session[members[0]]].id,
@@ -590,12 +572,7 @@ def _judge_checks(prep: _Prepared, k: int) -> list[Message]:
             )
     if n_f > capacity:
         return [
-            Message(
-                id="judges_short",
-                text="{finalists} finalists need {finalists} slots, but panels of {k} drawn from the judges "
-                "available can hear at most {capacity}",
-                params={"finalists": n_f, "k": k, "capacity": capacity},
-            ),
+            _say("judges_short", {"finalists": n_f, "k": k, "capacity": capacity}),
             *short,
         ]
     seats = 0
@@ -606,14 +583,7 @@ def _judge_checks(prep: _Prepared, k: int) -> list[Message]:
         limit = judge.max_slots_per_day
         seats += sum(count if limit is None else min(count, limit) for count in per_day.values())
     if k * n_f > seats:
-        return [
-            Message(
-                id="judge_slots_short",
-                text="{finalists} finalists x {k} judges = {needed} judge-hearings; the judges' availability "
-                "and daily limits allow at most {capacity}",
-                params={"finalists": n_f, "k": k, "needed": k * n_f, "capacity": seats},
-            )
-        ]
+        return [_say("judge_slots_short", {"finalists": n_f, "k": k, "needed": k * n_f, "capacity": seats})]
     return []
 
 
@@ -910,13 +880,7 @@ def solve(instance: ScheduleInput, options: SolveOptions | None = None) -> Timet
             if solution is None:
                 return Timetable(
                     status="UNKNOWN",
-                    messages=[
-                        Message(
-                            id="unknown",
-                            text="no timetable was found within {seconds} s; allow more time",
-                            params={"seconds": options.time_limit},
-                        )
-                    ],
+                    messages=[_say("unknown", {"seconds": options.time_limit})],
                 )
             proven = False
             break
@@ -927,14 +891,7 @@ def solve(instance: ScheduleInput, options: SolveOptions | None = None) -> Timet
     assert solution is not None
     messages = []
     if not proven:
-        messages.append(
-            Message(
-                id="not_proven",
-                text="every hard rule holds, but the time limit of {seconds} s ended the search for a better "
-                "balance before it was proven best",
-                params={"seconds": options.time_limit},
-            )
-        )
+        messages.append(_say("not_proven", {"seconds": options.time_limit}))
     return _timetable(prep, built, solution, "OPTIMAL" if proven else "FEASIBLE", messages)
 
 
@@ -953,23 +910,11 @@ def _explain(prep: _Prepared, options: SolveOptions, deadline: float) -> Message
             "unplaced": ", ".join(left_out),
         }
         if status == cp_model.OPTIMAL:
-            return Message(
-                id="partial_optimal",
-                text="the hard rules together leave no timetable for all {finalists} finalists: at most "
-                "{placed} can be heard (for example without {unplaced})",
-                params=params,
-            )
-        return Message(
-            id="partial_found",
-            text="the hard rules together leave no timetable for all {finalists} finalists: the best found "
-            "hears {placed} (without {unplaced})",
-            params=params,
-        )
-    return Message(
-        id="no_timetable",
-        text="the hard rules together leave no timetable for all {finalists} finalists, although each check "
-        "passes ({rooms} rooms, {slots} slots, {judges} judges, panels of {k})",
-        params={
+            return _say("partial_optimal", params)
+        return _say("partial_found", params)
+    return _say(
+        "no_timetable",
+        {
             "finalists": n_f,
             "rooms": len(prep.instance.rooms),
             "slots": len(prep.slots),
