@@ -14,6 +14,7 @@ two panels of the same block (so never two rooms at once); no finalist is heard 
 a judge of their own university, their advisor, a declared conflict, or a judge whose tracks
 exclude theirs; rooms with a track hear only that track and seat only judges of it; nobody is
 scheduled in a slot they are unavailable; a judge hears at most `max_slots_per_day` finalists a day.
+A finalist with no track fits only rooms without one.
 
 Soft objectives, strictly in this order (optimised in turn, each held while the next ones are; the last
 two share one solve, weighted so that the order still holds):
@@ -25,9 +26,9 @@ two share one solve, weighted so that the order still holds):
    `_Model._finalist_spread`), summed over regions, then the same for universities;
 4. compact days: the slots of each room-session up to its last hearing (no gaps, early starts).
 
-Before solving, cheap necessary conditions are checked (capacity, a panel for each finalist,
-judges per block, judge-hearings); a failure is explained in words and numbers, as `Message`s whose
-English `text` is the gettext msgid (translations in frontend/locales/*/LC_MESSAGES/schedule.po).
+Before solving, cheap necessary conditions are checked (capacity, a panel for each finalist, judges
+per block, judge-hearings); a failure is explained in words and numbers, as `Message`s whose English
+`text` is the gettext msgid (translations in frontend/locales/*/LC_MESSAGES/schedule.po).
 """
 
 import itertools
@@ -146,7 +147,8 @@ class Room(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
 
 
 class Slot(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One defence slot, the same in every room (ISO date-times; all with a UTC offset or none)."""
+    """One defence slot, the same in every room. ISO date-times, all with a UTC offset or none; write them
+    in the contest's local time, since a slot's day (for daily limits) is the date of its start as written."""
 
     id: str
     start: datetime
