@@ -99,18 +99,38 @@ def _moov(duration_s: float, codec: bytes, width: int, height: int) -> bytes:
     timescale = 1000
     duration = round(duration_s * timescale)
     mvhd = _full_box(
-        b"mvhd", 0, 0, struct.pack(">5I", 0, 0, timescale, duration, 0x10000), struct.pack(">H10x", 0x100),
-        _MATRIX, bytes(24), struct.pack(">I", 2),
+        b"mvhd",
+        0,
+        0,
+        struct.pack(">5I", 0, 0, timescale, duration, 0x10000),
+        struct.pack(">H10x", 0x100),
+        _MATRIX,
+        bytes(24),
+        struct.pack(">I", 2),
     )
     tkhd = _full_box(
-        b"tkhd", 0, 3, struct.pack(">5I", 0, 0, 1, 0, duration), bytes(8), struct.pack(">hhhH", 0, 0, 0, 0),
-        _MATRIX, struct.pack(">II", width << 16, height << 16),
+        b"tkhd",
+        0,
+        3,
+        struct.pack(">5I", 0, 0, 1, 0, duration),
+        bytes(8),
+        struct.pack(">hhhH", 0, 0, 0, 0),
+        _MATRIX,
+        struct.pack(">II", width << 16, height << 16),
     )
     mdhd = _full_box(b"mdhd", 0, 0, struct.pack(">4I", 0, 0, timescale, duration), struct.pack(">HH", 0x55C4, 0))
     hdlr = _full_box(b"hdlr", 0, 0, bytes(4), b"vide", bytes(12), b"VideoHandler\x00")
     sample_entry = _box(
-        codec, bytes(6), struct.pack(">H", 1), bytes(16), struct.pack(">HH", width, height),
-        struct.pack(">II", 0x480000, 0x480000), bytes(4), struct.pack(">H", 1), bytes(32), struct.pack(">Hh", 0x18, -1),
+        codec,
+        bytes(6),
+        struct.pack(">H", 1),
+        bytes(16),
+        struct.pack(">HH", width, height),
+        struct.pack(">II", 0x480000, 0x480000),
+        bytes(4),
+        struct.pack(">H", 1),
+        bytes(32),
+        struct.pack(">Hh", 0x18, -1),
     )
     frames = max(1, round(duration_s * 25))  # one table entry: `frames` samples of 40 ms each
     stbl = _box(
@@ -263,7 +283,9 @@ def sun_code_png(*, size: int = 430) -> bytes:
         length = inner + (outer - inner) * rays.uniform(0.4, 1.0)
         draw.pieslice(
             (centre - length, centre - length, centre + length, centre + length),
-            ray * 5, ray * 5 + 2.5, fill="black",
+            ray * 5,
+            ray * 5 + 2.5,
+            fill="black",
         )
     draw.ellipse((centre - size * 0.2, centre - size * 0.2, centre + size * 0.2, centre + size * 0.2), fill="white")
     draw.ellipse((centre - size * 0.15, centre - size * 0.15, centre + size * 0.15, centre + size * 0.15), fill="green")

@@ -279,6 +279,8 @@ def check_zip(slot: SlotConfig, fileobj: BinaryIO, size: int, report: Report, na
         if report.problems:
             return  # never unpack an archive already refused for its structure
         _check_project(archive, slot, report, names)
+        if report.problems:
+            return
         try:
             produced = 0
             for _info, chunk in unpacked_chunks(archive, limits):

@@ -15,9 +15,7 @@ TEXTS: dict[str, str] = {
     "file_empty": "The file is empty.",
     "file_too_large": "The file is {size_mb} MB; this slot takes at most {max_mb} MB.",
     "file_size_mismatch": "The stored file holds {actual} bytes instead of the {expected} announced; upload it again.",
-    "file_wrong_type": (
-        "Judged by its content (not its name), this is a {detected} file; this slot takes {expected}."
-    ),
+    "file_wrong_type": ("Judged by its content (not its name), this is a {detected} file; this slot takes {expected}."),
     "file_text_type": "This file holds plain text; this slot takes {expected}.",
     "file_unknown_type": "The content of this file matches no known file type; this slot takes {expected}.",
     # PDF
@@ -37,13 +35,10 @@ TEXTS: dict[str, str] = {
         "The video cannot be read as an MP4 file; it may be damaged. Export it again as MP4 (H.264) and upload it."
     ),
     "video_no_video_track": "The file holds no video track.",
-    "video_no_duration": (
-        "The length of the video could not be determined; export it again as a standard MP4 file."
-    ),
+    "video_no_duration": ("The length of the video could not be determined; export it again as a standard MP4 file."),
     "video_too_long": "The video lasts {duration}; this slot takes at most {limit}.",
     "video_codec_hevc": (
-        "The video is encoded as HEVC (H.265), which some judges' browsers cannot play; "
-        "exporting it as H.264 is safer."
+        "The video is encoded as HEVC (H.265), which some judges' browsers cannot play; exporting it as H.264 is safer."
     ),
     # ZIP archives (code packages, and workbooks, which are ZIP archives too)
     "zip_unreadable": "The file cannot be opened as a ZIP archive; it may be damaged.",
@@ -52,32 +47,30 @@ TEXTS: dict[str, str] = {
     "zip_too_large_uncompressed": "Unpacked, the archive takes more than {max_mb} MB, which is the limit.",
     "zip_declared_too_large": "Unpacked, the archive would take {size_mb} MB; at most {max_mb} MB is allowed.",
     "zip_entry_ratio": (
-        "\"{path}\" grows {ratio} times when unpacked; at most {max_ratio} times is allowed (a ZIP bomb?)."
+        '"{path}" grows {ratio} times when unpacked; at most {max_ratio} times is allowed (a ZIP bomb?).'
     ),
     "zip_total_ratio": (
         "The archive grows {ratio} times when unpacked; at most {max_ratio} times is allowed (a ZIP bomb?)."
     ),
     "zip_unsafe_path": (
-        "The archive holds {count} entries whose path is absolute or climbs out with \"..\", e.g. \"{path}\"."
+        'The archive holds {count} entries whose path is absolute or climbs out with "..", e.g. "{path}".'
     ),
-    "zip_symlink": "The archive holds {count} symbolic links, e.g. \"{path}\"; pack the files themselves.",
+    "zip_symlink": 'The archive holds {count} symbolic links, e.g. "{path}"; pack the files themselves.',
     "zip_encrypted": (
-        "The archive holds {count} password-protected entries, e.g. \"{path}\"; pack it without a password."
+        'The archive holds {count} password-protected entries, e.g. "{path}"; pack it without a password.'
     ),
     "zip_unsupported_method": (
-        "\"{path}\" is compressed with a method we cannot read; pack the archive again with standard ZIP compression."
+        '"{path}" is compressed with a method we cannot read; pack the archive again with standard ZIP compression.'
     ),
-    "zip_corrupt": "\"{path}\" in the archive is damaged and cannot be unpacked.",
+    "zip_corrupt": '"{path}" in the archive is damaged and cannot be unpacked.',
     "zip_no_project_config": (
         "No project.config.json was found at the top of the package or in its single top folder; "
         "pack the mini-program project folder."
     ),
-    "zip_bad_json": "\"{path}\" is not a valid JSON object.",
-    "zip_bad_root": (
-        "project.config.json names \"{root}\" as miniprogramRoot, which is not a folder of the package."
-    ),
+    "zip_bad_json": '"{path}" is not a valid JSON object.',
+    "zip_bad_root": ('project.config.json names "{root}" as miniprogramRoot, which is not a folder of the package.'),
     "zip_no_app_json": (
-        "Neither app.json nor game.json was found in \"{root}\", the mini-program folder of the package."
+        'Neither app.json nor game.json was found in "{root}", the mini-program folder of the package.'
     ),
     # Images
     "image_unreadable": "The image cannot be opened; it may be damaged. Save it again as PNG or JPEG.",
@@ -89,46 +82,44 @@ TEXTS: dict[str, str] = {
     ),
     # AppID
     "appid_empty": "Enter the AppID of the mini-program.",
-    "appid_inner_space": "The AppID \"{value}\" contains spaces.",
-    "appid_prefix": "An AppID starts with \"wx\"; \"{value}\" does not.",
-    "appid_uppercase": "An AppID is written in lower case: \"{suggestion}\".",
-    "appid_length": "An AppID is \"wx\" followed by 16 characters; \"{value}\" has {count} after \"wx\".",
+    "appid_inner_space": 'The AppID "{value}" contains spaces.',
+    "appid_prefix": 'An AppID starts with "wx"; "{value}" does not.',
+    "appid_uppercase": 'An AppID is written in lower case: "{suggestion}".',
+    "appid_length": 'An AppID is "wx" followed by 16 characters; "{value}" has {count} after "wx".',
     "appid_not_hex": (
-        "After \"wx\", an AppID holds only the digits 0-9 and the letters a-f; \"{value}\" also holds \"{chars}\"."
+        'After "wx", an AppID holds only the digits 0-9 and the letters a-f; "{value}" also holds "{chars}".'
     ),
-    "appid_normalised": "Full-width characters were converted: the AppID is \"{value}\".",
+    "appid_normalised": 'Full-width characters were converted: the AppID is "{value}".',
     # Anonymity in blind rounds (warnings)
-    "anon_filename": (
-        "The file name \"{filename}\" contains \"{name}\"; judges of this round must not learn who you are."
-    ),
+    "anon_filename": ('The file name "{filename}" contains "{name}"; judges of this round must not learn who you are.'),
     "anon_pdf_text": (
-        "Page {page} of the document mentions \"{name}\"; judges of this round must not learn who you are."
+        'Page {page} of the document mentions "{name}"; judges of this round must not learn who you are.'
     ),
     "anon_pdf_metadata": (
-        "The document's properties ({field}) contain \"{name}\"; judges of this round must not learn who you are."
+        'The document\'s properties ({field}) contain "{name}"; judges of this round must not learn who you are.'
     ),
     "anon_video_metadata": (
-        "The video's properties ({field}) contain \"{name}\"; judges of this round must not learn who you are."
+        'The video\'s properties ({field}) contain "{name}"; judges of this round must not learn who you are.'
     ),
     "anon_zip_path": (
-        "The path \"{path}\" in the package contains \"{name}\"; judges of this round must not learn who you are."
+        'The path "{path}" in the package contains "{name}"; judges of this round must not learn who you are.'
     ),
     "anon_project_name": (
-        "The project name \"{project}\" in project.config.json contains \"{name}\"; "
+        'The project name "{project}" in project.config.json contains "{name}"; '
         "judges of this round must not learn who you are."
     ),
     # Workbook imports (storage.xlsx_guard)
     "xlsx_not_workbook": "The file is not an Excel workbook (.xlsx).",
-    "xlsx_encoding": "\"{part}\" in the workbook is not UTF-8 XML, which Excel always writes; it was refused.",
+    "xlsx_encoding": '"{part}" in the workbook is not UTF-8 XML, which Excel always writes; it was refused.',
     "xlsx_declaration": (
-        "\"{part}\" in the workbook holds a document type or entity declaration, which Excel never writes; "
+        '"{part}" in the workbook holds a document type or entity declaration, which Excel never writes; '
         "it was refused."
     ),
     "xlsx_token_too_long": (
-        "\"{part}\" in the workbook holds a single comment, text or tag longer than {max_kb} KB; it was refused."
+        '"{part}" in the workbook holds a single comment, text or tag longer than {max_kb} KB; it was refused.'
     ),
     "xlsx_sheet_too_large": (
-        "Sheet \"{part}\" reaches row {rows} and column {cols}; at most {max_rows} rows and {max_cols} columns "
+        'Sheet "{part}" reaches row {rows} and column {cols}; at most {max_rows} rows and {max_cols} columns '
         "are accepted."
     ),
 }

@@ -77,7 +77,7 @@ class RangedReader(io.RawIOBase):
             size = max(0, self._size - self._pos)
         buffer = bytearray(min(size, max(0, self._size - self._pos)))
         count = self.readinto(buffer)
-        return bytes(buffer[:count])
+        return bytes(memoryview(buffer)[:count])
 
     def readall(self) -> bytes:
         return self.read(-1)

@@ -17,8 +17,16 @@ from storage.checks.slots import SlotConfig
 _SMALL_BOX = 64 * 1024
 _SAMPLE_TABLE_BOX = 16 * 1024 * 1024  # stts of a long variable-frame-rate video
 _HEVC = {"hvc1", "hev1"}
-_TAG_FIELDS = {"©nam": "title", "©ART": "artist", "aART": "album artist", "©alb": "album", "©cmt": "comment",
-               "desc": "description", "©wrt": "composer", "cprt": "copyright"}
+_TAG_FIELDS = {
+    "©nam": "title",
+    "©ART": "artist",
+    "aART": "album artist",
+    "©alb": "album",
+    "©cmt": "comment",
+    "desc": "description",
+    "©wrt": "composer",
+    "cprt": "copyright",
+}
 
 
 class _BadBox(Exception):
