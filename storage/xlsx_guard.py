@@ -62,6 +62,10 @@ _COORDINATE_TAG = re.compile(rb"(?:[A-Za-z_][\w.-]*:)?(dimension|row|c|mergeCell
 _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COORDINATE_TAGS = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?(?:dimension|row|c|mergeCell|hyperlink)[\s/][^<>]*)>")
 _SIMPLE_CELL = re.compile(rb'(?:c|row) r="([A-Z]{0,3})([0-9]{1,7})"(?=[\s/]|$)')
+_SIMPLE_CELLS = re.compile(rb'<(?:c|row) r="([A-Z]{0,3})([0-9]{1,7})"')
+_UNUSUAL_COORDINATE_TAG = re.compile(
+    rb'<(?!(?:c|row) r="[A-Z]{0,3}[0-9]{1,7}")(?:[A-Za-z_][\w.-]*:)?(?:dimension|row|c|mergeCell|hyperlink)[\s/]'
+)
 _REFERENCE_SEPARATOR = re.compile(rb"[:\s]+")
 _CELL = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]*)")
 
@@ -105,8 +109,7 @@ class _XmlScan:
                 if self.run == 0:
                     # Fast path: whole text runs and ordinary tags, each within the limit, in C.
                     end = self.plain.match(data, i).end()  # type: ignore[union-attr]
-                    for tag in _COORDINATE_TAGS.finditer(data, i, end):
-                        self._coordinates(tag.group(1))
+                    self._region(data, i, end)
                     i = end
                     if i == n:
                         return
@@ -154,6 +157,18 @@ class _XmlScan:
                     return
                 self._grow(k - i)
                 self.state, self.run, i = _TEXT, 0, k + len(end)
+
+    def _region(self, data: bytes, start: int, end: int) -> None:
+        """Coordinates of the complete tags in data[start:end]: in bulk when every one is written as
+        Excel writes them (`<c r="B7"`, `<row r="7"`), else tag by tag."""
+        if _UNUSUAL_COORDINATE_TAG.search(data, start, end) is None:
+            simple = _SIMPLE_CELLS.findall(data, start, end)
+            if simple:
+                letters, digits = zip(*simple, strict=True)
+                self._reach(max(map(int, digits)), max(map(_column_number, set(letters))))
+            return
+        for tag in _COORDINATE_TAGS.finditer(data, start, end):
+            self._coordinates(tag.group(1))
 
     def _coordinates(self, tag: bytes) -> None:
         simple = _SIMPLE_CELL.match(tag)
