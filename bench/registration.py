@@ -35,10 +35,18 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contest.cli import settings_env  # noqa: E402
-from contest.embedded import start_s3  # noqa: E402
-from contest.settings import load_settings  # noqa: E402
-from contest.supervisor import Supervisor  # noqa: E402
+from contest.contests import service as contests  # noqa: E402
+from contest.contests.schemas import ContestIn  # noqa: E402
+from contest.lib import db  # noqa: E402
+from contest.lib.clock import SystemClock  # noqa: E402
+from contest.lib.principal import SYSTEM  # noqa: E402
+from contest.lib.settings import load_settings  # noqa: E402
+from contest.regions import service as regions  # noqa: E402
+from contest.regions.tables import University  # noqa: E402
+from contest.shell.cli import settings_env  # noqa: E402
+from contest.shell.embedded import start_s3  # noqa: E402
+from contest.shell.supervisor import Supervisor  # noqa: E402
+from contest.shell.wiring import runtime_for  # noqa: E402
 
 PASSWORD = "Bench-password-2027"
 UNIVERSITY_DOMAIN = "bench.edu.cn"
@@ -246,12 +254,6 @@ async def measure_reference(url: str, requests: int, concurrency: int) -> float:
 
 async def seed(database_url: str) -> tuple[int, int, int]:
     """One contest with a track and the benchmark university, straight through the services."""
-    from contest import db
-    from contest.clock import SystemClock
-    from contest.contests import service as contests
-    from contest.regions import service as regions
-    from contest.regions.tables import University
-
     settings = load_settings({}, database_url=database_url)
     engine = await db.open_engine(settings)
     await db.migrate()
@@ -259,12 +261,12 @@ async def seed(database_url: str) -> tuple[int, int, int]:
     await regions.add_universities([regions.UniversityRow("基准测试大学", "Benchmark University", "北京")])
     await University.update({University.email_domains: UNIVERSITY_DOMAIN}).where(University.name_zh == "基准测试大学")
     university = await University.select(University.id).where(University.name_zh == "基准测试大学").first()
-    contest_id = await contests.create_contest(
-        SystemClock(), slug="bench", name_zh="基准赛", name_en="Bench", actor_id=None, tracks=contests.DEFAULT_TRACKS
+    contest = await contests.create_contest(
+        runtime_for(settings, SystemClock()), SYSTEM, ContestIn(slug="bench", name_zh="基准赛", name_en="Bench")
     )
-    track = (await contests.tracks_of(contest_id))[0]
     await db.close_engine(engine)
-    return contest_id, int(track["id"]), int(university["id"])
+    assert university is not None
+    return contest.id, contest.tracks[0].id, int(university["id"])
 
 
 def wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:

@@ -1,3 +1,3 @@
-from contest.cli import main
+from contest.shell.cli import main
 
 raise SystemExit(main())

@@ -5,7 +5,8 @@ from pathlib import Path
 from litestar import Router
 from litestar.static_files import create_static_files_router
 
-from contest.accounts.guards import public
+from contest.lib.guards import public
+from frontend import flash
 from frontend.accounts import AccountPages
 from frontend.console import ConsolePages
 from frontend.dev import DevMailPages
@@ -29,6 +30,7 @@ def create_frontend_router() -> Router:
                 path="/static", directories=[STATIC_DIR], guards=[public], include_in_schema=False
             ),
         ],
+        before_request=flash.load,
     )
 
 

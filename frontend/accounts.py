@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from argon2 import PasswordHasher
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
@@ -10,30 +9,23 @@ from litestar.response import Template
 
 from contest.accounts import service as accounts
 from contest.accounts import sessions
-from contest.accounts.api import log_in, me, session_cookie_for
-from contest.accounts.auth import session_cookie
-from contest.accounts.guards import authenticated, public
-from contest.accounts.tables import AccountKind
-from contest.clock import Clock
-from contest.errors import InvalidInput
-from contest.regions.service import list_regions, search_universities
-from contest.settings import Settings
-from frontend.forms import Form, attempt, number, safe_next, see_other, text
+from contest.accounts.auth import session_cookie, session_cookie_for
+from contest.accounts.ratelimit import request_address
+from contest.accounts.schemas import EmailIn, LoginIn, PasswordResetIn, ProfilePatch, RegisterIn, TokenIn
+from contest.lib.guards import authenticated, public
+from contest.lib.principal import Principal
+from contest.lib.runtime import Runtime
+from contest.regions import service as regions
+from frontend import flash
+from frontend.forms import Form, decode, safe_next
 from frontend.templating import render
 
+Rt = NamedDependency[Runtime]
+Actor = NamedDependency[Principal]
 
-async def university_choices() -> list[dict[str, Any]]:
-    """Universities grouped by region for the picker (the page enhances it with search)."""
-    regions = await list_regions()
-    universities = await search_universities("", limit=5000)
-    return [
-        {
-            "name": r["name_zh"],
-            "name_en": r["name_en"],
-            "universities": [u for u in universities if u["region_code"] == r["code"]],
-        }
-        for r in regions
-    ]
+
+def message_page(request: Request[Any, Any, Any], title: str, message: str, **link: str) -> Template:
+    return render(request, "message.html", {"title": title, "message": message, **link})
 
 
 class AccountPages(Controller):
@@ -41,199 +33,108 @@ class AccountPages(Controller):
 
     @get("/register", guards=[public])
     async def register_form(self, request: Request[Any, Any, Any]) -> Template:
-        return render(request, "accounts/register.html", {"form": {}, "regions": await university_choices()})
+        return render(
+            request, "accounts/register.html", {"form": {}, "regions": await regions.universities_by_region()}
+        )
 
     @post("/register", guards=[public])
-    async def register(
-        self,
-        request: Request[Any, Any, Any],
-        data: Form,
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
-        hasher: NamedDependency[PasswordHasher],
-    ) -> Response[Any] | Template:
-        kind = text(data, "kind")
-
-        async def action() -> Template:
-            if kind not in ("student", "teacher"):
-                raise InvalidInput("Sign up as a student or a teacher.", {"kind": "invalid"})
-            await accounts.register(
-                clock,
-                hasher,
-                settings.public_base_url,
-                email=text(data, "email", 254),
-                name=text(data, "name", 100),
-                password=data.get("password", ""),
-                kind=AccountKind(kind),
-                consent=data.get("consent") == "yes",
-                language=text(data, "language") if text(data, "language") in ("zh-CN", "en") else "zh-CN",
-                university_id=number(data, "university_id"),
-                student_number=text(data, "student_number", 32),
-                college=text(data, "college", 100),
-                major=text(data, "major", 100),
-                phone=text(data, "phone", 32),
-            )
-            return render(
-                request,
-                "message.html",
-                {
-                    "title": "Check your mailbox",
-                    "message": "We sent you a link to verify your e-mail address. Open it to finish signing up.",
-                },
-            )
-
-        form = {k: v for k, v in data.items() if k != "password"}
-        return await attempt(
-            request, "accounts/register.html", {"form": form, "regions": await university_choices()}, action
+    async def register(self, request: Request[Any, Any, Any], data: Form, rt: Rt) -> Template:
+        await accounts.register(rt, decode(data, RegisterIn, checkboxes=("consent",)))
+        return message_page(
+            request,
+            "Check your mailbox",
+            "We sent you a link to verify your e-mail address. Open it to finish signing up.",
         )
 
     @get("/verify", guards=[public])
     async def verify_form(self, request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
         # A button, not an automatic GET: mail scanners open links and must not spend the token.
-        return render(request, "accounts/verify.html", {"token": token})
+        return render(request, "accounts/verify.html", {"token": token[:200]})
 
-    @post("/verify", guards=[public])
-    async def verify(
-        self, request: Request[Any, Any, Any], data: Form, clock: NamedDependency[Clock]
-    ) -> Response[Any] | Template:
-        async def action() -> Template:
-            await accounts.verify_email(clock, text(data, "token"))
-            return render(
-                request,
-                "message.html",
-                {
-                    "title": "E-mail address verified",
-                    "message": "Your e-mail address is verified.",
-                    "link": "/login",
-                    "link_label": "Sign in",
-                },
-            )
-
-        return await attempt(request, "accounts/verify.html", {"token": text(data, "token")}, action)
+    @post("/verify", guards=[public], opt={"back": "/verify"})
+    async def verify(self, request: Request[Any, Any, Any], data: Form, rt: Rt) -> Template:
+        await accounts.verify_email(rt, decode(data, TokenIn).token)
+        return message_page(
+            request, "E-mail address verified", "Your e-mail address is verified.", link="/login", link_label="Sign in"
+        )
 
     @get("/login", guards=[public])
     async def login_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
-        return render(request, "accounts/login.html", {"next": safe_next(next), "email": ""})
+        return render(request, "accounts/login.html", {"next": safe_next(next), "form": {}})
 
     @post("/login", guards=[public])
-    async def login(
-        self,
-        request: Request[Any, Any, Any],
-        data: Form,
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
-        hasher: NamedDependency[PasswordHasher],
-    ) -> Response[Any] | Template:
-        target = safe_next(data.get("next"))
-
-        async def action() -> Response[Any]:
-            _, secret, _ = await log_in(
-                request, settings, clock, hasher, text(data, "email", 254), data.get("password", "")
-            )
-            return see_other(target, cookies=[session_cookie_for(settings, secret, settings.session_days * 86400)])
-
-        return await attempt(
-            request, "accounts/login.html", {"next": target, "email": text(data, "email", 254)}, action
+    async def login(self, request: Request[Any, Any, Any], data: Form, rt: Rt) -> Response[Any]:
+        credentials = decode(data, LoginIn)
+        session = await accounts.log_in(
+            rt,
+            credentials.email,
+            credentials.password,
+            address=request_address(request, rt.settings),
+            old_session=session_cookie(request.scope),
         )
+        target = safe_next(data.get("next"))
+        response = await flash.redirect(request, target)
+        response.cookies.append(session_cookie_for(rt.settings, session.secret))
+        return response
 
     @post("/logout", guards=[authenticated])
-    async def logout(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Response[Any]:
-        secret = session_cookie(request.scope)
-        if secret:
-            await sessions.close_session(secret)
-        return see_other("/", cookies=[session_cookie_for(settings, "", 0)])
+    async def logout(self, request: Request[Any, Any, Any], rt: Rt) -> Response[Any]:
+        await sessions.close_session(session_cookie(request.scope))
+        response = await flash.redirect(request, "/", notice="You are signed out.")
+        response.cookies.append(session_cookie_for(rt.settings, ""))
+        return response
 
     @get("/forgot", guards=[public])
     async def forgot_form(self, request: Request[Any, Any, Any]) -> Template:
-        return render(request, "accounts/forgot.html")
+        return render(request, "accounts/forgot.html", {"form": {}})
 
     @post("/forgot", guards=[public])
-    async def forgot(
-        self,
-        request: Request[Any, Any, Any],
-        data: Form,
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
-    ) -> Template:
-        await accounts.request_password_reset(clock, settings.public_base_url, text(data, "email", 254))
-        return render(
-            request,
-            "message.html",
-            {
-                "title": "Check your mailbox",
-                "message": "If an account uses this address, a reset link is on its way.",
-            },
+    async def forgot(self, request: Request[Any, Any, Any], data: Form, rt: Rt) -> Template:
+        await accounts.request_password_reset(rt, decode(data, EmailIn).email)
+        return message_page(
+            request, "Check your mailbox", "If an account uses this address, a reset link is on its way."
         )
 
     @get("/reset", guards=[public])
     async def reset_form(self, request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
-        return render(request, "accounts/reset.html", {"token": token})
+        return render(request, "accounts/reset.html", {"token": token[:200]})
 
-    @post("/reset", guards=[public])
-    async def reset(
-        self,
-        request: Request[Any, Any, Any],
-        data: Form,
-        clock: NamedDependency[Clock],
-        hasher: NamedDependency[PasswordHasher],
-    ) -> Response[Any] | Template:
-        async def action() -> Template:
-            await accounts.reset_password(clock, hasher, text(data, "token"), data.get("password", ""))
-            return render(
-                request,
-                "message.html",
-                {
-                    "title": "Password changed",
-                    "message": "Your password is changed; please sign in.",
-                    "link": "/login",
-                    "link_label": "Sign in",
-                },
-            )
-
-        return await attempt(request, "accounts/reset.html", {"token": text(data, "token")}, action)
-
-    @get("/me", guards=[authenticated])
-    async def profile(self, request: Request[Any, Any, Any]) -> Template:
-        user = await accounts.get_profile(me(request).user_id)
-        return render(request, "accounts/profile.html", {"user": user, "regions": await university_choices()})
-
-    @post("/me", guards=[authenticated])
-    async def update_profile(
-        self,
-        request: Request[Any, Any, Any],
-        data: Form,
-        clock: NamedDependency[Clock],
-        settings: NamedDependency[Settings],
-    ) -> Response[Any] | Template:
-        user_id = me(request).user_id
-        changes: dict[str, object] = {
-            "name": text(data, "name", 100),
-            "student_number": text(data, "student_number", 32),
-            "college": text(data, "college", 100),
-            "major": text(data, "major", 100),
-            "phone": text(data, "phone", 32),
-            "year": number(data, "year"),
-            "university": number(data, "university_id"),
-        }
-        if text(data, "language") in ("zh-CN", "en"):
-            changes["language"] = text(data, "language")
-
-        async def action() -> Response[Any]:
-            current = await accounts.get_profile(user_id)
-            await accounts.update_profile(clock, user_id, {k: v for k, v in changes.items() if v != current.get(k)})
-            return see_other("/me")
-
-        user = await accounts.get_profile(user_id)
-        return await attempt(
+    @post("/reset", guards=[public], opt={"back": "/reset"})
+    async def reset(self, request: Request[Any, Any, Any], data: Form, rt: Rt) -> Template:
+        body = decode(data, PasswordResetIn)
+        await accounts.reset_password(rt, body.token, body.password)
+        return message_page(
             request,
-            "accounts/profile.html",
-            {"user": {**user, **changes}, "regions": await university_choices()},
-            action,
+            "Password changed",
+            "Your password is changed; please sign in.",
+            link="/login",
+            link_label="Sign in",
         )
 
-    @post("/me/resend-verification", guards=[authenticated])
-    async def resend(
-        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
-    ) -> Response[Any]:
-        await accounts.resend_verification(clock, settings.public_base_url, me(request).user_id)
-        return see_other("/me")
+    @get("/me", guards=[authenticated])
+    async def profile(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
+        user = await accounts.profile(actor.user_id)
+        return render(
+            request,
+            "accounts/profile.html",
+            {"user": user, "form": {}, "regions": await regions.universities_by_region()},
+        )
+
+    @post("/me", guards=[authenticated])
+    async def update_profile(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
+        current = await accounts.profile(actor.user_id)
+        # The form shows every field; send on only those that changed (a teacher's form has no
+        # student number, and an unchanged university is no change of university).
+        patch = decode(data, ProfilePatch)
+        unchanged = {k for k, v in patch.changes().items() if getattr(current, k, None) == v}
+        await accounts.update_profile(
+            rt, actor, decode({k: v for k, v in data.items() if k not in unchanged}, ProfilePatch)
+        )
+        return await flash.redirect(request, "/me", notice="Saved.")
+
+    @post("/me/resend-verification", guards=[authenticated], opt={"back": "/me"})
+    async def resend(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
+        """Mail the verification link again; back to the page that offered it (home or profile)."""
+        await accounts.resend_verification(rt, actor)
+        target = safe_next(data.get("next"), "/me")
+        return await flash.redirect(request, target, notice="A new verification link is on its way.")

@@ -12,10 +12,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from contest.accounts.guards import public
-from contest.errors import NotFound
-from contest.mail.service import list_dev_mail
-from contest.settings import Settings
+from contest.lib.errors import NotFound
+from contest.lib.guards import public
+from contest.lib.mail.service import list_dev_mail
+from contest.lib.settings import Settings
 from frontend.templating import render
 
 

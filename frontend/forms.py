@@ -1,19 +1,27 @@
-"""Small helpers shared by the page controllers: form bodies, safe redirects, error re-rendering."""
+"""Form bodies into the same input Structs as the JSON API, plus safe redirects.
 
-from collections.abc import Awaitable, Callable
+A browser form sends every value as text: "" for an empty field or an unchosen drop-down, nothing
+at all for an unticked box. `decode` reads them the way a person meant them and lets the Struct's
+own limits judge the rest, so a page never repeats an API schema's rules.
+"""
+
+import types
+import typing
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from litestar import Request, Response
+import msgspec
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect, Template
 
-from contest.errors import DomainError, InvalidInput
-from frontend.templating import render
+from contest.lib.errors import InvalidInput
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+S = TypeVar("S", bound=msgspec.Struct)
+TRUE = frozenset({"true", "yes", "on", "1"})
+# What <input type="datetime-local"> sends and shows: a wall-clock time without a zone.
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
@@ -23,56 +31,79 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return fallback
 
 
-def see_other(target: str, cookies: list[Any] | None = None) -> Redirect:
-    return Redirect(path=target, status_code=303, cookies=cookies)
+def _kinds(annotation: Any) -> set[type]:
+    """The plain types a (possibly Annotated, Optional, Unset) field annotation admits."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(_kinds(a) for a in typing.get_args(annotation)))
+    if origin is typing.Literal:
+        return {type(a) for a in typing.get_args(annotation)}
+    return {annotation} if isinstance(annotation, type) else {object}
 
 
-async def attempt(
-    request: Request[Any, Any, Any],
-    template: str,
-    context: dict[str, Any],
-    action: Callable[[], Awaitable[Response[Any] | Template]],
-) -> Response[Any] | Template:
-    """Run a form's action; on a domain refusal show the same form again with the message."""
+def decode(
+    form: dict[str, str],
+    struct: type[S],
+    *,
+    checkboxes: tuple[str, ...] = (),
+    local_times: tuple[str, ...] = (),
+    tz: str = "Asia/Shanghai",
+    prefix: str = "",
+    **fixed: Any,
+) -> S:
+    """`form` as a `struct`: only the Struct's fields are read; "" is None where the field allows
+    None and "not given" where it is a number; `checkboxes` absent are False; `local_times` are
+    wall-clock times in `tz`; `fixed` values win over the form. A page with two forms sharing field
+    names gives one of them a `prefix` ("track_name_zh"). Refusals name their field."""
+    if prefix:
+        form = {k.removeprefix(prefix): v for k, v in form.items() if k.startswith(prefix)}
+    hints = typing.get_type_hints(struct, include_extras=True)
+    values: dict[str, Any] = {}
+    for name in struct.__struct_fields__:
+        kinds = _kinds(hints[name])
+        if name in checkboxes:
+            values[name] = form.get(name, "").strip().lower() in TRUE
+        elif name not in form:
+            continue
+        elif name in local_times:
+            values[name] = _local(form[name], name, tz)
+        elif form[name].strip() == "" and type(None) in kinds:
+            values[name] = None
+        elif form[name].strip() == "" and str not in kinds:
+            continue
+        elif bool in kinds and str not in kinds:
+            values[name] = form[name].strip().lower() in TRUE
+        else:
+            values[name] = form[name].strip() if str in kinds else form[name]
+    values.update(fixed)
     try:
-        return await action()
-    except DomainError as exc:
-        return render(
-            request, template, {**context, "error": exc.message, "fields": exc.fields}, status_code=exc.status_code
-        )
+        return msgspec.convert(values, struct, strict=False)
+    except msgspec.ValidationError as exc:
+        raise invalid(str(exc), prefix) from None
 
 
-def text(form: dict[str, str], name: str, limit: int = 200) -> str:
-    return str(form.get(name, "")).strip()[:limit]
+def invalid(message: str, prefix: str = "") -> InvalidInput:
+    """A msgspec refusal ("... - at `$.field`") as a field error people can read."""
+    text, _, path = message.rpartition(" - at `$.")
+    field = path.rstrip("`").split(".")[0].split("[")[0] if path else "form"
+    required = message.startswith("Object missing required field")
+    if required:
+        field = message.split("`")[1]
+    detail = "required" if required else ("too long" if "length <=" in text else "This value is not valid.")
+    return InvalidInput("Some fields are missing or invalid.", {prefix + field: detail})
 
 
-def number(form: dict[str, str], name: str) -> int | None:
-    value = text(form, name, 12)
-    return int(value) if value.isdigit() else None
-
-
-def whole(form: dict[str, str], name: str) -> int:
-    """A required whole number; anything else is refused naming the field."""
-    value = number(form, name)
-    if value is None:
-        raise InvalidInput("Some settings are not valid.", {name: "invalid"})
-    return value
-
-
-# What <input type="datetime-local"> sends and shows: a wall-clock time without a zone.
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-def local_datetime(form: dict[str, str], name: str, tz: str) -> datetime | None:
-    """A datetime-local field read as wall-clock time in `tz` (the contest's zone), in UTC; empty: None."""
-    value = text(form, name, 32)
+def _local(value: str, name: str, tz: str) -> datetime | None:
+    value = value.strip()
     if not value:
         return None
     try:
         wall = datetime.strptime(value[:16], LOCAL_INPUT)
-    except ValueError:
+        return wall.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise InvalidInput("Some settings are not valid.", {name: "invalid"}) from None
-    return wall.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def local_input(value: datetime | None, tz: str) -> str:

@@ -8,6 +8,7 @@ import io
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -16,10 +17,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from contest.lib.errors import fill
+
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 LOCALES_DIR = Path(__file__).parent / "locales"
 _CATALOG_DIR = {"zh-CN": "zh_CN", "en": "en"}
+BEIJING = "Asia/Shanghai"
 
 
 def _compiled(path: Path, locale: str) -> Translations:
@@ -72,4 +76,17 @@ def format_datetime(value: datetime | None, lang: str, tz: str = "Asia/Shanghai"
     if value is None:
         return ""
     locale = Locale.parse(_CATALOG_DIR.get(lang, "zh_CN"))
-    return babel_format_datetime(value.astimezone(ZoneInfo(tz)), "medium", locale=locale) + f" ({tz})"
+    shown = babel_format_datetime(value.astimezone(ZoneInfo(tz)), "medium", locale=locale)
+    # Every page's footer says times are Beijing time; another zone is named where it is used.
+    return shown if tz == BEIJING else f"{shown} ({tz})"
+
+
+def translate(message: Any, lang: str) -> str:
+    """A message in `lang`: anything with `text` (the English template, our msgid) and `params`
+    (domain errors, check results, solver explanations) or a plain msgid string."""
+    text = getattr(message, "text", message)
+    params = {
+        k: format_datetime(v, lang) if isinstance(v, datetime) else v
+        for k, v in (getattr(message, "params", None) or {}).items()
+    }
+    return fill(translations(lang).gettext(str(text)), params, lang)

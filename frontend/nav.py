@@ -2,8 +2,8 @@
 
 import msgspec
 
-from contest.accounts.principal import Principal
 from contest.accounts.tables import Role
+from contest.lib.principal import Principal
 
 
 class NavItem(msgspec.Struct, frozen=True):

@@ -1,16 +1,23 @@
-"""The public shell: home page, the personal-data notice and the language switch."""
+"""The public shell: home page (the contest, its stages and notices, and each person's next
+steps), the personal-data notice and the language switch."""
 
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.response import Redirect, Template
 
-from contest.accounts.guards import public
-from contest.contests.service import current_contest
-from frontend.forms import Form, safe_next, see_other
+from contest.accounts import service as accounts
+from contest.contests import service as contests
+from contest.lib.guards import public
+from contest.lib.principal import Principal
+from contest.lib.runtime import Runtime
+from contest.teams import queries
+from frontend.forms import Form, safe_next
 from frontend.i18n import LANGUAGES
+from frontend.steps import next_steps
 from frontend.templating import render
 
 ONE_YEAR = 365 * 24 * 3600
@@ -21,21 +28,29 @@ class PagesController(Controller):
     guards = [public]
 
     @get("/")
-    async def home(self, request: Request[Any, Any, Any]) -> Template:
-        return render(request, "home.html")
+    async def home(
+        self, request: Request[Any, Any, Any], rt: NamedDependency[Runtime], viewer: NamedDependency[Principal | None]
+    ) -> Template:
+        contest = await contests.current_contest()
+        steps, user = [], None
+        if viewer is not None:
+            user = await accounts.profile(viewer.user_id)
+            team = await queries.my_team(rt, viewer, contest.id) if contest else None
+            steps = next_steps(user, contest, team, rt.clock.now())
+        return render(request, "home.html", {"contest": contest, "steps": steps, "user": user})
 
     @get("/privacy")
     async def privacy(self, request: Request[Any, Any, Any]) -> Template:
         """The personal-data notice people consent to at sign-up: the contest's own, else ours."""
-        contest = await current_contest()
-        notices = (contest["privacy_notice_zh"], contest["privacy_notice_en"]) if contest else ("", "")
+        contest = await contests.current_contest()
+        notices = (contest.privacy_notice_zh, contest.privacy_notice_en) if contest else ("", "")
         return render(request, "privacy.html", {"notice_zh": notices[0], "notice_en": notices[1]})
 
-    @post("/lang")
+    @post("/lang", opt={"back": False})
     async def switch_language(self, data: Form) -> Redirect:
         """Remember the chosen language in a cookie and go back to the page."""
         lang = data.get("lang", "")
         if lang not in LANGUAGES:
             raise ValidationException("Unknown language.")
         cookie = Cookie(key="lang", value=lang, max_age=ONE_YEAR, samesite="lax", path="/", httponly=False)
-        return see_other(safe_next(data.get("next")), cookies=[cookie])
+        return Redirect(path=safe_next(data.get("next")), status_code=303, cookies=[cookie])

@@ -1,5 +1,6 @@
-"""Pages of teams: "my team" for students, invitation and advisor links, change requests."""
+"""Pages of teams: "my team" for students, a teacher's teams, invitation and advisor links."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -7,48 +8,69 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from contest.accounts.api import me
-from contest.accounts.guards import authenticated
-from contest.accounts.tokens import digest
-from contest.clock import Clock
-from contest.contests.service import portal_contest, tracks_of
-from contest.errors import DomainError, NotFound
-from contest.settings import Settings
-from contest.teams import service as teams
-from contest.teams.tables import Invitation, TeamAdvisor
-from frontend.forms import Form, number, see_other, text
+from contest.contests import service as contests
+from contest.lib.errors import InvalidState, NotFound
+from contest.lib.guards import authenticated
+from contest.lib.principal import Principal
+from contest.lib.runtime import Runtime
+from contest.teams import advisors, changes, queries, roster
+from contest.teams.schemas import (
+    ChangeAnswerIn,
+    ChangeIn,
+    DecisionIn,
+    InvitationIn,
+    InvitationRef,
+    JoinCodeIn,
+    MemberIn,
+    ReasonIn,
+    TeamIn,
+    TeamOut,
+)
+from frontend import flash
+from frontend.forms import Form, decode
 from frontend.templating import render
 
+Rt = NamedDependency[Runtime]
+Actor = NamedDependency[Principal]
+# A team action: (runtime, actor, the actor's team id, the form) -> whatever the service returns.
+Action = Callable[[Runtime, Principal, int, dict[str, str]], Awaitable[object]]
 
-async def my_team_page(
-    request: Request[Any, Any, Any], clock: Clock, *, error: str = "", status_code: int = 200
-) -> Template:
-    """The student's team page: the team with its actions, or the forms to create or join one."""
-    contest = await portal_contest()
-    user_id = me(request).user_id
-    team_id = await teams.team_of(user_id, contest["id"])
-    team = await teams.team_detail(clock, team_id) if team_id else None
-    return render(
-        request,
-        "teams/my_team.html",
-        {
-            "contest": contest,
-            "team": team,
-            "tracks": await tracks_of(contest["id"]),
-            "error": error,
-            "is_leader": team is not None and team["leader"] == user_id,
-            "me_id": user_id,
-            "pending_answer": _pending_for(team, user_id) if team else None,
-        },
-        status_code=status_code,
-    )
+# Every form of the team page, by the last part of its address, with the notice shown after it.
+TEAM_ACTIONS: dict[str, tuple[Action, str]] = {
+    "invite": (lambda rt, a, t, f: roster.invite_member(rt, a, t, decode(f, InvitationIn)), "Invitation sent."),
+    "revoke": (
+        lambda rt, a, t, f: roster.revoke_invitation(rt, a, t, decode(f, InvitationRef).invitation_id),
+        "Invitation revoked.",
+    ),
+    "code": (lambda rt, a, t, f: roster.set_join_code(rt, a, t), "A new join code is ready."),
+    "code-off": (lambda rt, a, t, f: roster.set_join_code(rt, a, t, enabled=False), "The join code is off."),
+    "remove": (lambda rt, a, t, f: roster.remove_member(rt, a, t, decode(f, MemberIn)), "The member was removed."),
+    "transfer": (
+        lambda rt, a, t, f: roster.transfer_leadership(rt, a, t, decode(f, MemberIn)),
+        "Leadership handed over.",
+    ),
+    "leave": (lambda rt, a, t, f: roster.leave_team(rt, a, t), "You left the team."),
+    "advisor": (
+        lambda rt, a, t, f: advisors.invite_advisor(rt, a, t, decode(f, InvitationIn)),
+        "The teacher was asked.",
+    ),
+    "advisor-remove": (lambda rt, a, t, f: advisors.remove_advisor(rt, a, t), "The advisor was removed."),
+    "withdraw": (lambda rt, a, t, f: roster.withdraw_team(rt, a, t, decode(f, ReasonIn)), "The team is withdrawn."),
+    "change": (lambda rt, a, t, f: changes.request_change(rt, a, t, decode(f, ChangeIn)), "Change requested."),
+    "answer": (
+        lambda rt, a, t, f: changes.answer_change(
+            rt, a, int(f.get("request_id", "0") or 0), decode(f, ChangeAnswerIn, member_id=None)
+        ),
+        "Your answer is recorded.",
+    ),
+}
 
 
-def _pending_for(team: dict[str, Any], user_id: int) -> dict[str, Any] | None:
+def pending_answer(team: TeamOut | None, user_id: int) -> object | None:
     """The pending change request this member still has to answer, if any."""
-    return next(
-        (c for c in team["change_requests"] if c["status"] == "pending" and user_id not in c["answered_by"]), None
-    )
+    if team is None:
+        return None
+    return next((c for c in team.change_requests if c.status == "pending" and user_id not in c.answered_by), None)
 
 
 class TeamPages(Controller):
@@ -56,145 +78,85 @@ class TeamPages(Controller):
     guards = [authenticated]
 
     @get("/my/team")
-    async def my_team(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Template:
-        return await my_team_page(request, clock)
+    async def my_team(self, request: Request[Any, Any, Any], rt: Rt, actor: Actor) -> Template:
+        """The student's team with what to do next, or the forms to create or join one."""
+        contest = await contests.portal_contest()
+        team = await queries.my_team(rt, actor, contest.id)
+        return render(
+            request,
+            "teams/my_team.html",
+            {
+                "contest": contest,
+                "team": team,
+                "is_leader": team is not None and team.leader_id == actor.user_id,
+                "me_id": actor.user_id,
+                "pending_answer": pending_answer(team, actor.user_id),
+                "form": {},
+            },
+        )
 
-    @post("/my/team/{action:str}")
+    @post("/my/team/create", opt={"back": "/my/team"})
+    async def create(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
+        contest = await contests.portal_contest()
+        await roster.create_team(rt, actor, contest.id, decode(data, TeamIn))
+        return await flash.redirect(request, "/my/team", notice="Your team is created; invite your teammates.")
+
+    @post("/my/team/join", opt={"back": "/my/team"})
+    async def join(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
+        contest = await contests.portal_contest()
+        await roster.join_by_code(rt, actor, contest.id, decode(data, JoinCodeIn))
+        return await flash.redirect(request, "/my/team", notice="You joined the team.")
+
+    @post("/my/team/{action:str}", opt={"back": "/my/team"})
     async def act(
-        self,
-        request: Request[Any, Any, Any],
-        action: FromPath[str],
-        data: Form,
-        clock: NamedDependency[Clock],
-        settings: NamedDependency[Settings],
-    ) -> Response[Any] | Template:
-        """Every form of the team page posts here; a refusal shows the page again with the reason."""
-        user_id = me(request).user_id
-        contest = await portal_contest()
-        team_id = await teams.team_of(user_id, contest["id"])
-        base = settings.public_base_url
-        handlers: dict[str, Any] = {
-            "create": lambda: teams.create_team(
-                clock,
-                actor_id=user_id,
-                contest_id=contest["id"],
-                name=text(data, "name", 100),
-                track_id=number(data, "track_id") or 0,
-            ),
-            "join": lambda: teams.join_by_code(
-                clock, user_id=user_id, contest_id=contest["id"], code=text(data, "code", 16)
-            ),
-        }
-        if team_id is not None:
-            handlers |= {
-                "invite": lambda: teams.invite_member(
-                    clock, base, actor_id=user_id, team_id=team_id, email=text(data, "email", 254)
-                ),
-                "revoke": lambda: teams.revoke_invitation(
-                    clock, actor_id=user_id, team_id=team_id, invitation_id=number(data, "invitation_id") or 0
-                ),
-                "code": lambda: teams.rotate_join_code(clock, actor_id=user_id, team_id=team_id),
-                "code-off": lambda: teams.rotate_join_code(clock, actor_id=user_id, team_id=team_id, enabled=False),
-                "remove": lambda: teams.remove_member(
-                    clock, actor_id=user_id, team_id=team_id, member_id=number(data, "user_id") or 0
-                ),
-                "transfer": lambda: teams.transfer_leadership(
-                    clock, actor_id=user_id, team_id=team_id, member_id=number(data, "user_id") or 0
-                ),
-                "leave": lambda: teams.leave_team(clock, user_id=user_id, team_id=team_id),
-                "advisor": lambda: teams.invite_advisor(
-                    clock, base, actor_id=user_id, team_id=team_id, email=text(data, "email", 254)
-                ),
-                "advisor-remove": lambda: teams.remove_advisor(clock, actor_id=user_id, team_id=team_id),
-                "withdraw": lambda: teams.withdraw_team(
-                    clock, actor_id=user_id, team_id=team_id, reason=text(data, "reason", 1000)
-                ),
-                "change": lambda: teams.request_change(
-                    clock, actor_id=user_id, team_id=team_id, change=_change(data), reason=text(data, "reason", 1000)
-                ),
-                "answer": lambda: teams.answer_change(
-                    clock,
-                    actor_id=user_id,
-                    request_id=number(data, "request_id") or 0,
-                    approve=data.get("approve") == "yes",
-                ),
-            }
-        handler = handlers.get(action)
-        if handler is None:
+        self, request: Request[Any, Any, Any], action: FromPath[str], data: Form, rt: Rt, actor: Actor
+    ) -> Response[Any]:
+        """Every other form of the team page; the page shows the outcome after a redirect."""
+        if action not in TEAM_ACTIONS:
             raise NotFound("No such action.")
-        try:
-            await handler()
-        except DomainError as exc:
-            return await my_team_page(request, clock, error=exc.message, status_code=exc.status_code)
-        return see_other("/my/team")
+        contest = await contests.portal_contest()
+        team_id = await queries.team_of(actor.user_id, contest.id)
+        if team_id is None:
+            raise InvalidState("You are not in a team of this contest yet.")
+        run, notice = TEAM_ACTIONS[action]
+        await run(rt, actor, team_id, data)
+        return await flash.redirect(request, "/my/team", notice=notice)
 
     @get("/my/advised")
-    async def advised(self, request: Request[Any, Any, Any], clock: NamedDependency[Clock]) -> Template:
-        """A teacher's teams, each with its members."""
-        rows = await teams.advised_teams(me(request).user_id)
-        details = [await teams.team_detail(clock, r["team_id"]) for r in rows if r["status"] == "confirmed"]
-        pending = [r for r in rows if r["status"] == "pending"]
-        return render(request, "teams/advised.html", {"teams": details, "pending": pending})
+    async def advised(self, request: Request[Any, Any, Any], rt: Rt, actor: Actor) -> Template:
+        """A teacher's teams, each with its members, and the requests still to answer."""
+        rows = await advisors.advised_teams(rt, actor)
+        return render(
+            request,
+            "teams/advised.html",
+            {"teams": [r for r in rows if r.team is not None], "pending": [r for r in rows if r.team is None]},
+        )
 
     @get("/invitations/{token:str}")
     async def invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
-        row = (
-            await Invitation.select(Invitation.team.name.as_alias("team"), Invitation.email)
-            .where(Invitation.token_hash == digest(token))
-            .first()
+        return render(
+            request, "teams/invitation.html", {"token": token, "invitation": await queries.invitation_view(token)}
         )
-        return render(request, "teams/invitation.html", {"token": token, "invitation": row})
 
     @post("/invitations/{token:str}")
     async def answer_invitation(
-        self, request: Request[Any, Any, Any], token: FromPath[str], data: Form, clock: NamedDependency[Clock]
-    ) -> Response[Any] | Template:
-        user_id = me(request).user_id
-        try:
-            if data.get("accept") == "yes":
-                await teams.accept_invitation(clock, user_id=user_id, token=token)
-            else:
-                await teams.decline_invitation(clock, user_id=user_id, token=token)
-        except DomainError as exc:
-            return render(
-                request,
-                "teams/invitation.html",
-                {"token": token, "invitation": None, "error": exc.message},
-                status_code=exc.status_code,
-            )
-        return see_other("/my/team" if data.get("accept") == "yes" else "/")
+        self, request: Request[Any, Any, Any], token: FromPath[str], data: Form, rt: Rt, actor: Actor
+    ) -> Response[Any]:
+        if decode(data, DecisionIn).accept:
+            await roster.accept_invitation(rt, actor, token)
+            return await flash.redirect(request, "/my/team", notice="You joined the team.")
+        await roster.decline_invitation(rt, actor, token)
+        return await flash.redirect(request, "/", notice="You declined the invitation.")
 
     @get("/advisor/{token:str}")
     async def advisor_request(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
-        row = (
-            await TeamAdvisor.select(TeamAdvisor.team.name.as_alias("team"), TeamAdvisor.status)
-            .where(TeamAdvisor.token_hash == digest(token))
-            .first()
+        return render(
+            request, "teams/advisor.html", {"token": token, "advice": await queries.advisor_request_view(token)}
         )
-        return render(request, "teams/advisor.html", {"token": token, "advice": row})
 
     @post("/advisor/{token:str}")
     async def answer_advisor(
-        self, request: Request[Any, Any, Any], token: FromPath[str], data: Form, clock: NamedDependency[Clock]
-    ) -> Response[Any] | Template:
-        try:
-            await teams.answer_advisor_request(
-                clock, user_id=me(request).user_id, token=token, accept=data.get("accept") == "yes"
-            )
-        except DomainError as exc:
-            return render(
-                request,
-                "teams/advisor.html",
-                {"token": token, "advice": None, "error": exc.message},
-                status_code=exc.status_code,
-            )
-        return render(request, "message.html", {"title": "Thank you", "message": "Your answer is recorded."})
-
-
-def _change(data: dict[str, str]) -> dict[str, Any]:
-    change: dict[str, Any] = {"op": text(data, "op", 32)}
-    if text(data, "email", 254):
-        change["email"] = text(data, "email", 254).lower()
-    if number(data, "user_id") is not None:
-        change["user_id"] = number(data, "user_id")
-    return change
+        self, request: Request[Any, Any, Any], token: FromPath[str], data: Form, rt: Rt, actor: Actor
+    ) -> Response[Any]:
+        await advisors.answer_request(rt, actor, token, decode(data, DecisionIn))
+        return await flash.redirect(request, "/my/advised", notice="Your answer is recorded.")

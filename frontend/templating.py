@@ -10,8 +10,10 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
-from contest.accounts.guards import principal_of
-from frontend.i18n import DEFAULT_LANGUAGE, format_datetime, negotiate_language, translations
+from contest.lib.errors import Msg
+from contest.lib.guards import principal_of
+from contest.lib.schemas import Name
+from frontend.i18n import BEIJING, DEFAULT_LANGUAGE, format_datetime, negotiate_language, translate, translations
 from frontend.nav import nav_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -41,11 +43,34 @@ def language_of(request: Request[Any, Any, Any]) -> str:
     return negotiate_language(request.cookies.get("lang"), request.headers.get("accept-language"), default)
 
 
+def named(value: Any, lang: str, field: str = "name") -> str:
+    """The name of `value` in the reader's language: a Name (zh/en), or an object or mapping with
+    `<field>_zh` and `<field>_en`; the Chinese one when there is no English."""
+    if value is None:
+        return ""
+    if isinstance(value, Name):
+        return value.pick(lang)
+
+    def get(key: str) -> Any:
+        return value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+
+    zh, en = get(f"{field}_zh") or "", get(f"{field}_en") or ""
+    return str(en if lang == "en" and en else zh)
+
+
 def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     lang = language_of(request)
     catalog = translations(lang)
     principal = principal_of(request)
+    shown = getattr(request.state, "flash", None) or {}
     return {
+        "tr": lambda message: translate(message, lang) if message else "",
+        "t": lambda text, **params: translate(Msg(text, params), lang),
+        "form": {},
+        "named": lambda value, field="name": named(value, lang, field),
+        "notice": shown.get("notice"),
+        "error": shown.get("error"),
+        "fields": shown.get("fields") or {},
         "_": catalog.gettext,
         "ngettext": catalog.ngettext,
         "lang": lang,
@@ -55,7 +80,7 @@ def page_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "path": request.url.path,
         # Where the language switch and the sign-in link come back to: filters and `next` survive.
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        "when": lambda value, tz="Asia/Shanghai": format_datetime(value, lang, tz),
+        "when": lambda value, tz=BEIJING: format_datetime(value, lang, tz),
     }
 
 
@@ -72,10 +97,19 @@ def render(
     status_code: int = 200,
     cookies: list[Cookie] | None = None,
 ) -> Template:
-    """Render a page with the shared helpers (`_`, `lang`, `principal`, `nav`, `csrf_token`, `when`)."""
+    """Render a page with the shared helpers (`_`, `tr`, `named`, `lang`, `principal`, `nav`,
+    `csrf_token`, `when`) and what a redirect left for it: a notice, or a refused form's error,
+    field messages and input (`form`, which wins over the page's own values)."""
+    values = {**page_context(request), **(context or {})}
+    shown = getattr(request.state, "flash", None) or {}
+    if shown.get("form") is not None:
+        values["form"] = {**(values.get("form") or {}), **shown["form"]}
+    cookies = list(cookies or [])
+    if getattr(request.state, "flash_taken", False):
+        cookies.append(Cookie(key="flash", value="", max_age=0, path="/"))
     return Template(
         template_name=template_name,
-        context={**page_context(request), **(context or {})},
+        context=values,
         status_code=status_code,
         cookies=cookies,
         media_type="text/html",

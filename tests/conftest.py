@@ -30,14 +30,15 @@ import pytest_asyncio
 import redis as redis_sync
 from litestar import Litestar
 
-from contest import db
-from contest.app import create_app
-from contest.clock import FixedClock
-from contest.embedded import EmbeddedEndpoints, start_redis, start_s3
+from contest.lib import db
+from contest.lib.clock import FixedClock
+from contest.lib.settings import Settings, load_settings
 from contest.regions.service import ensure_regions
-from contest.settings import Settings, load_settings
-from contest.supervisor import ChildFailed, Supervisor
+from contest.shell.app import create_app
+from contest.shell.embedded import EmbeddedEndpoints, start_redis, start_s3
+from contest.shell.supervisor import ChildFailed, Supervisor
 
+pytest_plugins = ["tests.world"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -7,11 +7,17 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from contest.accounts import service as accounts
+from contest.accounts import sessions, staff
 from contest.accounts.tables import AccountKind, TeacherStatus, User
-from contest.clock import Clock
 from contest.contests import service as contests
+from contest.contests.schemas import ContestIn
 from contest.contests.tables import Contest, Track
+from contest.lib.clock import Clock
+from contest.lib.principal import SYSTEM, Principal, Role
+from contest.lib.runtime import Runtime
+from contest.lib.settings import load_settings
 from contest.regions.tables import Province, Region, University
+from contest.shell.wiring import runtime_for
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "Correct-horse-42"
@@ -29,17 +35,25 @@ async def university(name: str = "", province: str = "北京", domains: str = ""
             region=row["region"],
             province=row["id"],
             email_domains=domains or f"u{n}.edu.cn",
+            pinyin=f"ceshidaxue{n}",
+            initials=f"csdx{n}",
         )
     )
     return int(rows[0]["id"])
 
 
+def runtime(clock: Clock) -> Runtime:
+    """What services need, for tests that call them directly (cheap Argon2, no Redis)."""
+    return runtime_for(load_settings({}, contest_env="test", argon2_time_cost=1, argon2_memory_kib=1024), clock)
+
+
 async def contest(clock: Clock, *, deadline: datetime | None = None, **rules: Any) -> tuple[int, int]:
     """A contest open for registration (deadline a week ahead by default) and its first track."""
     n = next(_seq)
-    contest_id = await contests.create_contest(
-        clock, slug=f"c{n}", name_zh=f"测试大赛{n}", name_en=f"Test contest {n}", actor_id=None
+    created = await contests.create_contest(
+        runtime(clock), SYSTEM, ContestIn(slug=f"c{n}", name_zh=f"测试大赛{n}", name_en=f"Test contest {n}", tracks=[])
     )
+    contest_id = created.id
     await Contest.update(
         {
             Contest.registration_deadline: deadline or clock.now() + timedelta(days=7),
@@ -86,3 +100,23 @@ async def region_id(code: str) -> int:
     row = await Region.select(Region.id).where(Region.code == code).first()
     assert row is not None, f"no region {code}"
     return int(row["id"])
+
+
+async def principal(user_id: int) -> Principal:
+    """The person as the services see them when they act."""
+    found = await sessions.principal_for(user_id)
+    assert found is not None
+    return found
+
+
+async def organizer(clock: Clock, contest_id: int | None, region: str | None = None) -> Principal:
+    """A staff account organizing `contest_id` (in one region, by its code, when given)."""
+    user_id = await user(clock, kind=AccountKind.STAFF)
+    await staff.grant(
+        clock,
+        user_id=user_id,
+        role=Role.ORGANIZER,
+        contest_id=contest_id,
+        region_id=await region_id(region) if region else None,
+    )
+    return await principal(user_id)

@@ -6,11 +6,12 @@ from email import policy
 
 from arq.connections import ArqRedis
 
-from contest.clock import Clock
-from contest.mail.service import list_dev_mail
-from contest.outbox import service as outbox
-from contest.settings import Settings
-from contest.worker import build_worker
+from contest.lib.clock import Clock
+from contest.lib.mail.service import list_dev_mail
+from contest.lib.mail.tables import MailMessage
+from contest.lib.outbox import service as outbox
+from contest.lib.settings import Settings
+from contest.shell.worker import build_worker
 
 
 async def deliver_mail(settings: Settings, clock: Clock) -> None:
@@ -36,3 +37,17 @@ def link(settings: Settings, to: str, pattern: str) -> str:
             if match:
                 return match.group(1)
     raise AssertionError(f"no delivered mail to {to} matching {pattern}")
+
+
+async def link_token(email: str, path: str) -> str:
+    """The token from the newest mail to `email` whose link contains `path` (as the person reads it)."""
+    rows = (
+        await MailMessage.select(MailMessage.body_text)
+        .where(MailMessage.recipient == email)
+        .order_by(MailMessage.id, ascending=False)
+    )
+    for row in rows:
+        match = re.search(re.escape(path) + r"([A-Za-z0-9_\-]+)", row["body_text"])
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no mail with {path} to {email}")

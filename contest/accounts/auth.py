@@ -13,11 +13,12 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
+from litestar.datastructures import Cookie
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from contest.accounts import sessions
-from contest.clock import Clock
-from contest.settings import Settings
+from contest.lib.clock import Clock
+from contest.lib.settings import Settings
 
 SESSION_COOKIE = "session"
 CSRF_HEADER = b"x-csrf-token"
@@ -33,6 +34,19 @@ def _header(scope: Scope, name: bytes) -> str:
         if key == name:
             return value.decode("latin-1")
     return ""
+
+
+def session_cookie_for(settings: Settings, value: str) -> Cookie:
+    """The session cookie carrying `value`; an empty value deletes it."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        max_age=settings.session_days * 86400 if value else 0,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=settings.public_base_url.startswith("https://"),
+    )
 
 
 def session_cookie(scope: Scope) -> str:

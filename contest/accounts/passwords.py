@@ -5,7 +5,7 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from contest.settings import Settings
+from contest.lib.settings import Settings
 
 
 def hasher_for(settings: Settings) -> PasswordHasher:

@@ -4,8 +4,10 @@ import ipaddress
 import logging
 from typing import Any
 
-from contest.errors import RateLimited
-from contest.settings import Settings
+from litestar import Request
+
+from contest.lib.errors import RateLimited
+from contest.lib.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,13 @@ def client_address(scope_client: tuple[str, int] | None, forwarded_for: str, tru
             except ValueError:
                 return peer
     return peer
+
+
+def request_address(request: Request[Any, Any, Any], settings: Settings) -> str:
+    """The address a request comes from, for per-address limits."""
+    return client_address(
+        request.scope.get("client"), request.headers.get("x-forwarded-for", ""), settings.trusted_proxy_list
+    )
 
 
 class LoginLimiter:

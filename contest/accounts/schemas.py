@@ -1,16 +1,17 @@
 """Request and response bodies of the accounts API."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-from contest.schemas import Patch
+from contest.lib.schemas import Email, Id, Line32, Line100, Name, Patch, Reason, Secret
 
 Language = Literal["zh-CN", "en"]
-Email = Annotated[str, msgspec.Meta(max_length=254)]
 Password = Annotated[str, msgspec.Meta(max_length=200)]
-ShortText = Annotated[str, msgspec.Meta(max_length=100)]
+ShortText = Line100
+StudentNumber = Line32
+Phone = Line32
 
 
 class RegisterIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -20,12 +21,12 @@ class RegisterIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     kind: Literal["student", "teacher"]
     consent: bool
     language: Language = "zh-CN"
-    university_id: int | None = None
-    student_number: Annotated[str, msgspec.Meta(max_length=32)] = ""
+    university_id: Id | None = None
+    student_number: StudentNumber = ""
     college: ShortText = ""
     major: ShortText = ""
     year: Annotated[int, msgspec.Meta(ge=1, le=10)] | None = None
-    phone: Annotated[str, msgspec.Meta(max_length=32)] = ""
+    phone: Phone = ""
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -34,7 +35,7 @@ class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
-    token: Annotated[str, msgspec.Meta(max_length=200)]
+    token: Secret
 
 
 class EmailIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -42,7 +43,7 @@ class EmailIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PasswordResetIn(msgspec.Struct, forbid_unknown_fields=True):
-    token: Annotated[str, msgspec.Meta(max_length=200)]
+    token: Secret
     password: Password
 
 
@@ -50,19 +51,13 @@ class ProfilePatch(Patch):
     """Only the fields given change (UNSET means: leave as is)."""
 
     name: ShortText | msgspec.UnsetType = msgspec.UNSET
-    student_number: Annotated[str, msgspec.Meta(max_length=32)] | msgspec.UnsetType = msgspec.UNSET
+    student_number: StudentNumber | msgspec.UnsetType = msgspec.UNSET
     college: ShortText | msgspec.UnsetType = msgspec.UNSET
     major: ShortText | msgspec.UnsetType = msgspec.UNSET
     year: Annotated[int, msgspec.Meta(ge=1, le=10)] | msgspec.UnsetType | None = msgspec.UNSET
-    phone: Annotated[str, msgspec.Meta(max_length=32)] | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType = msgspec.UNSET
     language: Language | msgspec.UnsetType = msgspec.UNSET
-    university_id: int | msgspec.UnsetType | None = msgspec.UNSET
-
-    def changes(self) -> dict[str, Any]:
-        values = super().changes()
-        if "university_id" in values:
-            values["university"] = values.pop("university_id")
-        return values
+    university_id: Id | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class GrantOut(msgspec.Struct):
@@ -80,6 +75,8 @@ class UserOut(msgspec.Struct, kw_only=True):
     email_verified: bool
     university_id: int | None
     university_name: str | None
+    # The university's name in both languages (None: no university).
+    university: Name | None
     student_number: str
     college: str
     major: str
@@ -98,10 +95,6 @@ class LoginOut(msgspec.Struct):
 class RegisteredOut(msgspec.Struct):
     id: int
     email: str
-    message: str
-
-
-class MessageOut(msgspec.Struct):
     message: str
 
 
@@ -128,7 +121,7 @@ class StaffInviteIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     email: Email
     role: Literal["judge", "organizer"]
     name: ShortText = ""
-    region_id: int | None = None
+    region_id: Id | None = None
     # The language of a new account and of its invitation mail.
     language: Language = "zh-CN"
 
@@ -141,6 +134,8 @@ class StaffOut(msgspec.Struct, kw_only=True):
     email: str
     role: str
     region_id: int | None
+    # The region's name in both languages (None: national).
+    region: Name | None
     created_at: datetime
 
 
@@ -149,9 +144,31 @@ class TeacherOut(msgspec.Struct, kw_only=True):
     name: str
     email: str
     university_name: str | None
+    university: Name | None
     created_at: datetime
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     approve: bool
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    reason: Reason = ""
+
+
+class LoggedIn(msgspec.Struct, frozen=True):
+    """A fresh session: the cookie's secret and the CSRF token that goes with it."""
+
+    user_id: int
+    secret: str
+    csrf: str
+
+
+class Account(msgspec.Struct, frozen=True, kw_only=True):
+    """An account as other domains see it (teams: who joins, who advises, whom to mail)."""
+
+    id: int
+    email: str
+    name: str
+    kind: str
+    language: str
+    university_id: int | None
+    verified: bool
+    teacher_confirmed: bool

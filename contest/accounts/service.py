@@ -1,22 +1,35 @@
-"""Accounts: registration, e-mail verification, log-in, password reset, profile, grants."""
+"""Accounts: registration, e-mail verification, log-in, password reset and profile."""
 
 import re
 from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from email_validator import EmailNotValidError, validate_email
 
+from contest.accounts import sessions
 from contest.accounts.passwords import hash_password, verify
-from contest.accounts.sessions import close_all_sessions
-from contest.accounts.tables import AccountKind, EmailToken, Grant, Role, TeacherStatus, TokenPurpose, User
+from contest.accounts.ratelimit import LoginLimiter
+from contest.accounts.schemas import (
+    Account,
+    GrantOut,
+    LoggedIn,
+    ProfilePatch,
+    RegisteredOut,
+    RegisterIn,
+    UserOut,
+)
+from contest.accounts.tables import AccountKind, EmailToken, Grant, TeacherStatus, TokenPurpose, User
 from contest.accounts.tokens import digest, new_secret
-from contest.audit import service as audit
-from contest.clock import Clock
-from contest.db import one, write_transaction
-from contest.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, Unauthorized
-from contest.mail import service as mail
-from contest.regions.tables import Region, University
+from contest.lib.audit import service as audit
+from contest.lib.clock import Clock
+from contest.lib.db import one, write_transaction
+from contest.lib.emails import canonical_or_none, normalise_email
+from contest.lib.errors import Conflict, InvalidInput, InvalidState, Unauthorized
+from contest.lib.mail import service as mail
+from contest.lib.principal import Principal
+from contest.lib.runtime import Runtime
+from contest.lib.schemas import Name
+from contest.regions import service as regions
 
 VERIFY_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=2)
@@ -41,18 +54,10 @@ COMMON_PASSWORDS = frozenset(
 BAD_CREDENTIALS = "Wrong e-mail address or password."
 
 
-def normalise_email(email: str) -> str:
-    """Validated, lower-cased e-mail address; raises InvalidInput naming the field."""
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise InvalidInput("This is not a valid e-mail address.", {"email": "invalid"}) from None
-
-
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why a password is too weak, or None. Length first; then variety and obvious guesses."""
     if len(password) < MIN_PASSWORD:
-        return f"Use at least {MIN_PASSWORD} characters."
+        return "Use at least 10 characters."  # MIN_PASSWORD
     if len(password) > 200:
         return "Use at most 200 characters."
     classes = sum(bool(re.search(p, password)) for p in (r"[a-zA-Z]", r"[0-9]", r"[^a-zA-Z0-9]"))
@@ -73,7 +78,10 @@ def check_password(password: str, email: str = "", name: str = "") -> None:
         raise InvalidInput(problem, {"password": problem})
 
 
-async def _issue_token(clock: Clock, user_id: int, purpose: TokenPurpose, ttl: timedelta) -> str:
+PHONE = re.compile(r"^(1[3-9]\d{9}|\+?[0-9][0-9 -]{5,18}[0-9])$")
+
+
+async def issue_token(clock: Clock, user_id: int, purpose: TokenPurpose, ttl: timedelta) -> str:
     secret = new_secret()
     now = clock.now()
     await EmailToken.insert(
@@ -95,12 +103,26 @@ async def _use_token(clock: Clock, secret: str, purpose: TokenPurpose) -> int:
     return int(row["user"])
 
 
-async def _domain_matches(university_id: int | None, email: str) -> bool:
-    if university_id is None:
-        return False
-    row = await University.select(University.email_domains).where(University.id == university_id).first()
-    domain = email.rsplit("@", 1)[1]
-    return row is not None and any(domain == d or domain.endswith("." + d) for d in row["email_domains"].split())
+def _profile_problems(kind: AccountKind, profile: dict[str, Any]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    phone = str(profile.get("phone") or "").strip()
+    if phone and not PHONE.match(phone):
+        problems["phone"] = "not a phone number"
+    if kind != AccountKind.STUDENT and (profile.get("student_number") or profile.get("year")):
+        problems["student_number"] = "only students have a student number"
+    return problems
+
+
+async def _check_student_number(university_id: int | None, number: str, user_id: int | None = None) -> None:
+    """A student number names one student of a university."""
+    number = number.strip()
+    if not number or university_id is None:
+        return
+    where = (User.university == university_id) & (User.student_number == number)
+    if user_id is not None:
+        where &= User.id != user_id
+    if await User.exists().where(where):
+        raise Conflict("Another account of this university has this student number.", {"student_number": "taken"})
 
 
 async def create_user(
@@ -117,22 +139,27 @@ async def create_user(
     verified: bool = False,
     **profile: Any,
 ) -> int:
-    """Create an account (one per e-mail address, whatever its case)."""
+    """Create an account (one per e-mail address, whatever its case or width). The platform's own
+    entry point: sign-up, staff invitations, the CLI and the demo build on it."""
     email = normalise_email(email)
-    name = name.strip()
+    name = " ".join(name.split())
     if not name or len(name) > 100:
         raise InvalidInput("Please give your name (at most 100 characters).", {"name": "required"})
-    if university_id is not None and not await University.exists().where(University.id == university_id):
+    if university_id is not None and not await regions.university_exists(university_id):
         raise InvalidInput("Unknown university.", {"university_id": "unknown"})
+    problems = _profile_problems(kind, profile)
+    if problems:
+        raise InvalidInput("Some fields are missing or invalid.", problems)
     teacher_status = TeacherStatus.NOT_TEACHER
     if kind == AccountKind.TEACHER:
-        confirmed = await _domain_matches(university_id, email)
+        confirmed = await regions.email_domain_matches(university_id, email)
         teacher_status = TeacherStatus.CONFIRMED if confirmed else TeacherStatus.PENDING
     # Hash before taking the write lock: Argon2 is deliberately slow.
     password_hash = await hash_password(hasher, password) if password else None
     async with write_transaction():
         if await User.exists().where(User.email == email):
             raise Conflict("An account with this e-mail address already exists.", {"email": "already registered"})
+        await _check_student_number(university_id, str(profile.get("student_number") or ""))
         now = clock.now()
         rows = await User.insert(
             User(
@@ -160,82 +187,80 @@ async def create_user(
     return user_id
 
 
-async def register(
-    clock: Clock,
-    hasher: PasswordHasher,
-    base_url: str,
-    *,
-    email: str,
-    name: str,
-    password: str,
-    kind: AccountKind,
-    consent: bool,
-    language: str,
-    university_id: int | None,
-    **profile: Any,
-) -> int:
-    """Self sign-up of a student or teacher; sends the verification mail in the same transaction."""
-    if kind not in (AccountKind.STUDENT, AccountKind.TEACHER):
-        raise InvalidInput("Sign up as a student or a teacher.", {"kind": "invalid"})
-    if not consent:
+async def register(rt: Runtime, data: RegisterIn) -> RegisteredOut:
+    """Self sign-up of a student (who names their university) or a teacher; the verification mail
+    is part of the same transaction."""
+    kind = AccountKind(data.kind)
+    if not data.consent:
         raise InvalidInput("Please accept the personal-data notice.", {"consent": "required"})
-    email = normalise_email(email)
-    check_password(password, email, name)
+    email = normalise_email(data.email)
+    if await User.exists().where(User.email == email):
+        raise Conflict("An account with this e-mail address already exists.", {"email": "already registered"})
+    problems: dict[str, str] = {}
+    if kind == AccountKind.STUDENT and data.university_id is None:
+        problems["university_id"] = "Choose your university."
+    weak = password_problem(data.password, email, data.name)
+    if weak:
+        problems["password"] = weak
+    if problems:
+        raise InvalidInput(
+            next(iter(problems.values())) if len(problems) == 1 else "Some fields are missing or invalid.", problems
+        )
+    profile: dict[str, Any] = {"student_number": data.student_number, "college": data.college, "major": data.major}
+    profile |= {"year": data.year, "phone": data.phone.strip()}
     async with write_transaction():
         user_id = await create_user(
-            clock,
-            hasher,
+            rt.clock,
+            rt.hasher,
             email=email,
-            name=name,
+            name=data.name,
             kind=kind,
-            password=password,
-            language=language,
-            university_id=university_id,
-            actor_id=None,
-            consent_at=clock.now(),
+            password=data.password,
+            language=data.language,
+            university_id=data.university_id,
+            consent_at=rt.clock.now(),
             **profile,
         )
-        await _send_verification(clock, base_url, user_id, email, name, language)
-    return user_id
+        await _send_verification(rt, user_id, email, data.name, data.language)
+    return RegisteredOut(user_id, email, "Check your mailbox to verify your address.")
 
 
-async def _send_verification(clock: Clock, base_url: str, user_id: int, email: str, name: str, language: str) -> None:
-    secret = await _issue_token(clock, user_id, TokenPurpose.VERIFY_EMAIL, VERIFY_TTL)
+async def _send_verification(rt: Runtime, user_id: int, email: str, name: str, language: str) -> None:
+    secret = await issue_token(rt.clock, user_id, TokenPurpose.VERIFY_EMAIL, VERIFY_TTL)
     await mail.send(
-        clock,
+        rt.clock,
         to=email,
         language=language,
         template="verify_email",
         user_id=user_id,
-        context={"name": name, "link": f"{base_url}/verify?token={secret}"},
+        context={"name": name, "link": f"{rt.base_url}/verify?token={secret}"},
     )
 
 
-async def resend_verification(clock: Clock, base_url: str, user_id: int) -> None:
-    user = await User.select().where(User.id == user_id).first()
-    if user is None:
-        raise NotFound("No such account.")
-    if user["email_verified_at"] is not None:
-        raise InvalidState("Your e-mail address is already verified.")
+async def resend_verification(rt: Runtime, actor: Principal) -> None:
     async with write_transaction():
-        await _send_verification(clock, base_url, user_id, user["email"], user["name"], user["language"])
+        user = await one(User.select().where(User.id == actor.user_id).first(), "No such account.")
+        if user["email_verified_at"] is not None:
+            raise InvalidState("Your e-mail address is already verified.")
+        await _send_verification(rt, actor.user_id, user["email"], user["name"], user["language"])
 
 
-async def verify_email(clock: Clock, token: str) -> int:
+async def verify_email(rt: Runtime, token: str) -> int:
     async with write_transaction():
-        user_id = await _use_token(clock, token, TokenPurpose.VERIFY_EMAIL)
-        await User.update({User.email_verified_at: clock.now()}).where(User.id == user_id)
-        await audit.record(clock, actor_id=user_id, action="user.verify_email", object_type="user", object_id=user_id)
+        user_id = await _use_token(rt.clock, token, TokenPurpose.VERIFY_EMAIL)
+        await User.update({User.email_verified_at: rt.clock.now()}).where(User.id == user_id)
+        await audit.record(
+            rt.clock, actor_id=user_id, action="user.verify_email", object_type="user", object_id=user_id
+        )
     return user_id
 
 
 async def authenticate(hasher: PasswordHasher, email: str, password: str) -> int:
     """The account for these credentials; one message for every failure (no hint which part)."""
-    try:
-        email = normalise_email(email)
-    except InvalidInput:
-        raise Unauthorized(BAD_CREDENTIALS) from None
-    row = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
+    canonical = canonical_or_none(email)
+    row = None
+    if canonical is not None:
+        row = await User.select(User.id, User.password_hash, User.is_active).where(User.email == canonical).first()
     if row is None:
         # Spend the same time as a real check so timing does not reveal which addresses exist.
         await verify(hasher, _DUMMY_HASHES.setdefault(id(hasher), hasher.hash("dummy-password")), password)
@@ -248,295 +273,165 @@ async def authenticate(hasher: PasswordHasher, email: str, password: str) -> int
 _DUMMY_HASHES: dict[int, str] = {}
 
 
-async def request_password_reset(clock: Clock, base_url: str, email: str) -> None:
+async def log_in(rt: Runtime, email: str, password: str, *, address: str, old_session: str = "") -> LoggedIn:
+    """Rate-limited log-in (per account, by its canonical address, and per client address); a fresh
+    session id every time (no fixation)."""
+    limiter = LoginLimiter(rt.redis, rt.settings)
+    key = canonical_or_none(email) or email.strip().lower()
+    await limiter.hit(key, address)
+    user_id = await authenticate(rt.hasher, email, password)
+    await limiter.reset_account(key)
+    if old_session:
+        await sessions.close_session(old_session)
+    secret, csrf = await sessions.open_session(rt.clock, user_id, rt.settings.session_days)
+    return LoggedIn(user_id, secret, csrf)
+
+
+async def request_password_reset(rt: Runtime, email: str) -> None:
     """Mail a reset link when the account exists; the caller says the same either way."""
-    try:
-        email = normalise_email(email)
-    except InvalidInput:
+    canonical = canonical_or_none(email)
+    if canonical is None:
         return
-    user = await User.select(User.id, User.name, User.language).where(User.email == email).first()
+    user = await User.select(User.id, User.name, User.language).where(User.email == canonical).first()
     if user is None:
         return
     async with write_transaction():
-        secret = await _issue_token(clock, user["id"], TokenPurpose.RESET_PASSWORD, RESET_TTL)
+        secret = await issue_token(rt.clock, user["id"], TokenPurpose.RESET_PASSWORD, RESET_TTL)
         await mail.send(
-            clock,
-            to=email,
+            rt.clock,
+            to=canonical,
             language=user["language"],
             template="reset_password",
             user_id=user["id"],
-            context={"name": user["name"], "link": f"{base_url}/reset?token={secret}"},
+            context={"name": user["name"], "link": f"{rt.base_url}/reset?token={secret}"},
         )
 
 
-async def reset_password(clock: Clock, hasher: PasswordHasher, token: str, password: str) -> int:
-    """Set a new password with a reset link; signs out every session. A reset also proves the address."""
+async def reset_password(rt: Runtime, token: str, password: str) -> int:
+    """Set a new password with a reset link. It ends every session, API token and other reset link
+    of the account; a reset also proves the address."""
     check_password(password)  # the cheap rules before the slow hash; the personal ones below
-    password_hash = await hash_password(hasher, password)
+    password_hash = await hash_password(rt.hasher, password)
     async with write_transaction():
-        user_id = await _use_token(clock, token, TokenPurpose.RESET_PASSWORD)
+        user_id = await _use_token(rt.clock, token, TokenPurpose.RESET_PASSWORD)
         user = await one(
             User.select(User.email, User.name, User.email_verified_at).where(User.id == user_id).first(),
             "No such account.",
         )
         check_password(password, user["email"], user["name"])
         await User.update(
-            {User.password_hash: password_hash, User.email_verified_at: user["email_verified_at"] or clock.now()}
+            {User.password_hash: password_hash, User.email_verified_at: user["email_verified_at"] or rt.clock.now()}
         ).where(User.id == user_id)
-        await close_all_sessions(user_id)
-        await audit.record(clock, actor_id=user_id, action="user.reset_password", object_type="user", object_id=user_id)
+        await EmailToken.update({EmailToken.used_at: rt.clock.now()}).where(
+            (EmailToken.user == user_id)
+            & (EmailToken.purpose == TokenPurpose.RESET_PASSWORD.value)
+            & EmailToken.used_at.is_null()
+        )
+        await sessions.end_all_credentials(rt.clock, user_id)
+        await audit.record(
+            rt.clock, actor_id=user_id, action="user.reset_password", object_type="user", object_id=user_id
+        )
     return user_id
 
 
 PROFILE_FIELDS = ("name", "student_number", "college", "major", "year", "phone", "language", "university")
 
 
-async def get_profile(user_id: int) -> dict[str, Any]:
-    user = (
-        await User.select(
-            User.id,
-            User.email,
-            User.name,
-            User.kind,
-            User.language,
-            User.email_verified_at,
-            User.university,
-            User.university.name_zh.as_alias("university_name"),
-            User.student_number,
-            User.college,
-            User.major,
-            User.year,
-            User.phone,
-            User.consent_at,
-            User.teacher_status,
+async def profile(user_id: int) -> UserOut:
+    """An account with its profile and grants."""
+    user = await one(
+        User.select(
+            *User.all_columns(exclude=[User.password_hash]),
+            User.university._.name_zh.as_alias("university_zh"),
+            User.university._.name_en.as_alias("university_en"),
         )
         .where(User.id == user_id)
-        .first()
+        .first(),
+        "No such account.",
     )
-    if user is None:
-        raise NotFound("No such account.")
-    user["grants"] = await Grant.select(Grant.role, Grant.contest, Grant.region).where(Grant.user == user_id)
-    return user
+    grants = await Grant.select(Grant.role, Grant.contest, Grant.region).where(Grant.user == user_id)
+    return UserOut(
+        id=user["id"],
+        email=user["email"],
+        name=user["name"],
+        kind=user["kind"],
+        language=user["language"],
+        email_verified=user["email_verified_at"] is not None,
+        university_id=user["university"],
+        university_name=user["university_zh"],
+        university=Name(user["university_zh"], user["university_en"] or "") if user["university"] else None,
+        student_number=user["student_number"],
+        college=user["college"],
+        major=user["major"],
+        year=user["year"],
+        phone=user["phone"],
+        teacher_status=user["teacher_status"],
+        grants=[GrantOut(g["role"], g["contest"], g["region"]) for g in grants],
+    )
 
 
-async def update_profile(clock: Clock, user_id: int, changes: dict[str, object]) -> None:
-    """Change one's own profile fields. The university of a member of a team is fixed by the team."""
-    unknown = set(changes) - set(PROFILE_FIELDS)
-    if unknown:
-        raise InvalidInput("These fields cannot be changed here.", {f: "not editable" for f in unknown})
-    if "name" in changes and not str(changes["name"]).strip():
-        raise InvalidInput("Please give your name.", {"name": "required"})
-    if not changes:
-        return
+async def update_profile(rt: Runtime, actor: Principal, patch: ProfilePatch) -> UserOut:
+    """Change one's own profile; only the fields given change. A team member's university is fixed
+    by the team, and a teacher who changes university stops advising at the old one."""
+    changes = patch.changes()
+    if "university_id" in changes:
+        changes["university"] = changes.pop("university_id")
+    if "name" in changes:
+        changes["name"] = " ".join(str(changes["name"]).split())
+        if not changes["name"]:
+            raise InvalidInput("Please give your name.", {"name": "required"})
     async with write_transaction():
-        before = await User.select(*[getattr(User, f) for f in changes]).where(User.id == user_id).first()
-        if before is None:
-            raise NotFound("No such account.")
-        if "university" in changes and changes["university"] != before.get("university"):
-            from contest.teams.tables import TeamMember
-
-            if await TeamMember.exists().where(TeamMember.user == user_id):
-                raise InvalidState("Leave your team before changing university.", {"university": "in a team"})
-            if changes["university"] is not None and not await University.exists().where(
-                University.id == changes["university"]
-            ):
-                raise InvalidInput("Unknown university.", {"university": "unknown"})
-        await User.update({getattr(User, f): v for f, v in changes.items()}).where(User.id == user_id)
-        await audit.record(
-            clock,
-            actor_id=user_id,
+        before = await one(User.select().where(User.id == actor.user_id).first(), "No such account.")
+        problems = _profile_problems(AccountKind(before["kind"]), {**before, **changes})
+        if problems:
+            raise InvalidInput("Some fields are missing or invalid.", problems)
+        if "university" in changes and changes["university"] != before["university"]:
+            if changes["university"] is not None and not await regions.university_exists(changes["university"]):
+                raise InvalidInput("Unknown university.", {"university_id": "unknown"})
+            await rt.teams.university_changes(rt.clock, actor.user_id)
+        if "student_number" in changes or "university" in changes:
+            await _check_student_number(
+                changes.get("university", before["university"]),
+                str(changes.get("student_number", before["student_number"])),
+                actor.user_id,
+            )
+        await audit.update_audited(
+            rt.clock,
+            User,
+            actor.user_id,
+            before,
+            changes,
+            actor_id=actor.user_id,
             action="user.update_profile",
             object_type="user",
-            object_id=user_id,
-            before=before,
-            after=changes,
+            object_id=actor.user_id,
         )
+    return await profile(actor.user_id)
 
 
-async def grant(
-    clock: Clock,
-    *,
-    user_id: int,
-    role: Role,
-    contest_id: int | None = None,
-    region_id: int | None = None,
-    actor_id: int | None = None,
-) -> bool:
-    """Give a right; returns False when it was already held."""
-    async with write_transaction():
-        exists = await Grant.exists().where(
-            (Grant.user == user_id)
-            & (Grant.role == role.value)
-            & (Grant.contest.is_null() if contest_id is None else Grant.contest == contest_id)
-            & (Grant.region.is_null() if region_id is None else Grant.region == region_id)
-        )
-        if exists:
-            return False
-        await Grant.insert(
-            Grant(user=user_id, role=role.value, contest=contest_id, region=region_id, created_at=clock.now())
-        )
-        await audit.record(
-            clock,
-            actor_id=actor_id,
-            action="grant.add",
-            object_type="user",
-            object_id=user_id,
-            after={"role": role.value, "contest": contest_id, "region": region_id},
-        )
-    return True
-
-
-async def invite_staff(
-    clock: Clock,
-    hasher: PasswordHasher,
-    base_url: str,
-    *,
-    actor_id: int,
-    contest_id: int,
-    email: str,
-    name: str,
-    role: Role,
-    region_id: int | None,
-    inviter_regions: frozenset[int] | None = None,
-    language: str = "zh-CN",
-) -> int:
-    """Invite a judge or organizer. An existing account gets the grant; a new one is created without
-    a password and mailed a link to set it.
-
-    `inviter_regions` are the regions a regional organizer oversees (None: a national organizer):
-    they grant rights inside those regions only, never national ones. `language` is a new
-    account's (its mail's) language; an existing account keeps its own.
-    """
-    if role not in (Role.JUDGE, Role.ORGANIZER):
-        raise InvalidInput("Only judges and organizers are invited.", {"role": "invalid"})
-    if inviter_regions is not None and region_id not in inviter_regions:
-        raise Forbidden("You may invite judges and organizers of your own region only.", {"region_id": "outside"})
-    email = normalise_email(email)
-    async with write_transaction():
-        if region_id is not None and not await Region.exists().where(Region.id == region_id):
-            raise InvalidInput("Unknown region.", {"region_id": "unknown"})
-        user = await User.select(User.id, User.language).where(User.email == email).first()
-        if user is None:
-            user_id = await create_user(
-                clock,
-                hasher,
-                email=email,
-                name=name or email.split("@")[0],
-                kind=AccountKind.STAFF,
-                password=None,
-                actor_id=actor_id,
-                language=language,
-            )
-            link_token = await _issue_token(clock, user_id, TokenPurpose.RESET_PASSWORD, VERIFY_TTL)
-            link = f"{base_url}/reset?token={link_token}"
-        else:
-            user_id, language, link = user["id"], user["language"], f"{base_url}/login"
-        await grant(clock, user_id=user_id, role=role, contest_id=contest_id, region_id=region_id, actor_id=actor_id)
-        from contest.contests.tables import Contest
-
-        contest = await Contest.select(Contest.name_zh, Contest.name_en).where(Contest.id == contest_id).first()
-        if contest is None:
-            raise NotFound("No such contest.")
-        await mail.send(
-            clock,
-            to=email,
-            language=language,
-            template="staff_invitation",
-            user_id=user_id,
-            context={
-                "role": role.value,
-                "contest": contest["name_en"] if language == "en" else contest["name_zh"],
-                "link": link,
-            },
-        )
-    return user_id
-
-
-async def staff_of(contest_id: int, region_ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
-    """Judges and organizers of a contest (grants for it or for every contest), by role then name;
-    a regional organizer (`region_ids`) sees those of their regions only."""
-    where = Grant.role.is_in([Role.JUDGE.value, Role.ORGANIZER.value]) & (
-        (Grant.contest == contest_id) | Grant.contest.is_null()
-    )
-    if region_ids is not None:
-        where &= Grant.region.is_in(list(region_ids) or [0])
-    return (
-        await Grant.select(
-            Grant.id,
-            Grant.user.as_alias("user_id"),
-            Grant.user.name.as_alias("name"),
-            Grant.user.email.as_alias("email"),
-            Grant.role,
-            Grant.region.as_alias("region_id"),
-            Grant.region.name_zh.as_alias("region_zh"),
-            Grant.region.name_en.as_alias("region_en"),
-            Grant.created_at,
-        )
-        .where(where)
-        .order_by(Grant.role)
-        .order_by(Grant.user.name)
+def _account(row: dict[str, Any]) -> Account:
+    return Account(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        kind=row["kind"],
+        language=row["language"],
+        university_id=row["university"],
+        verified=row["email_verified_at"] is not None,
+        teacher_confirmed=row["teacher_status"] == TeacherStatus.CONFIRMED.value,
     )
 
 
-async def decide_teacher(
-    clock: Clock,
-    actor_id: int,
-    user_id: int,
-    approve: bool,
-    reason: str = "",
-    region_ids: frozenset[int] | None = None,
-) -> None:
-    """An organizer confirms (or refuses) a teacher whose address is not on the university's domains;
-    a regional organizer (`region_ids`) only teachers of universities in their regions."""
-    async with write_transaction():
-        user = (
-            await User.select(
-                User.kind,
-                User.teacher_status,
-                User.name,
-                User.email,
-                User.language,
-                User.university.region.as_alias("region"),
-            )
-            .where(User.id == user_id)
-            .first()
-        )
-        if user is None or user["kind"] != AccountKind.TEACHER.value:
-            raise NotFound("No such teacher.")
-        if region_ids is not None and user["region"] not in region_ids:
-            raise Forbidden("This teacher's university is outside your region.")
-        status = TeacherStatus.CONFIRMED if approve else TeacherStatus.REJECTED
-        await User.update({User.teacher_status: status.value}).where(User.id == user_id)
-        await audit.record(
-            clock,
-            actor_id=actor_id,
-            action="teacher.decide",
-            object_type="user",
-            object_id=user_id,
-            before={"teacher_status": user["teacher_status"]},
-            after={"teacher_status": status.value},
-            reason=reason,
-        )
-        if approve:
-            await mail.send(
-                clock,
-                to=user["email"],
-                language=user["language"],
-                template="teacher_approved",
-                user_id=user_id,
-                context={"name": user["name"]},
-            )
+async def account(user_id: int) -> Account:
+    """An account as other domains need it (teams: who joins, who advises)."""
+    return _account(await one(User.select().where(User.id == user_id).first(), "No such account."))
 
 
-async def pending_teachers(region_ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
-    """Teachers waiting for an organizer, in `region_ids` when given (a regional organizer's view)."""
-    where = (User.kind == AccountKind.TEACHER.value) & (User.teacher_status == TeacherStatus.PENDING.value)
-    if region_ids is not None:
-        where &= User.university.region.is_in(list(region_ids) or [0])
-    return (
-        await User.select(
-            User.id, User.name, User.email, User.university.name_zh.as_alias("university_name"), User.created_at
-        )
-        .where(where)
-        .order_by(User.id)
-    )
+async def account_by_email(email: str) -> Account | None:
+    row = await User.select().where(User.email == normalise_email(email)).first()
+    return None if row is None else _account(row)
+
+
+async def accounts(user_ids: list[int]) -> dict[int, Account]:
+    rows = await User.select().where(User.id.is_in(user_ids or [0]))
+    return {r["id"]: _account(r) for r in rows}

@@ -4,15 +4,16 @@ Both live in the database, so any app process can serve any request.
 """
 
 from datetime import timedelta
-from typing import Any
 
-from contest.accounts.principal import GrantView, Principal
-from contest.accounts.tables import ApiToken, Grant, Role, Session, User
+from contest.accounts.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut
+from contest.accounts.tables import ApiToken, Grant, Session, User
 from contest.accounts.tokens import digest, new_secret
-from contest.audit import service as audit
-from contest.clock import Clock
-from contest.db import write_transaction
-from contest.errors import NotFound
+from contest.lib.audit import service as audit
+from contest.lib.clock import Clock
+from contest.lib.db import write_transaction
+from contest.lib.errors import NotFound
+from contest.lib.principal import GrantView, Principal, Role
+from contest.lib.runtime import Runtime
 
 API_TOKEN_PREFIX = "ct_"
 # Sliding expiry: refresh last_seen_at at most this often, not on every request.
@@ -21,7 +22,9 @@ TOUCH_EVERY = timedelta(minutes=5)
 
 async def principal_for(user_id: int) -> Principal | None:
     user = (
-        await User.select(User.id, User.name, User.email, User.kind, User.language, User.is_active)
+        await User.select(
+            User.id, User.name, User.email, User.kind, User.language, User.is_active, User.email_verified_at
+        )
         .where(User.id == user_id)
         .first()
     )
@@ -34,6 +37,7 @@ async def principal_for(user_id: int) -> Principal | None:
         email=user["email"],
         kind=user["kind"],
         language=user["language"],
+        verified=user["email_verified_at"] is not None,
         grants=tuple(GrantView(Role(g["role"]), g["contest"], g["region"]) for g in grants),
     )
 
@@ -73,55 +77,62 @@ async def resolve_session(clock: Clock, secret: str, days: int) -> tuple[Princip
 
 
 async def close_session(secret: str) -> None:
-    await Session.delete().where(Session.token_hash == digest(secret))
+    if secret:
+        await Session.delete().where(Session.token_hash == digest(secret))
 
 
-async def close_all_sessions(user_id: int) -> None:
-    """After a password reset every other device must sign in again."""
+async def end_all_credentials(clock: Clock, user_id: int) -> None:
+    """After a password reset every device and script must sign in again: sessions end and personal
+    API tokens are revoked."""
     await Session.delete().where(Session.user == user_id)
+    await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
+        (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+    )
 
 
-async def create_api_token(clock: Clock, user_id: int, name: str) -> tuple[int, str]:
+async def create_api_token(rt: Runtime, actor: Principal, data: ApiTokenIn) -> ApiTokenCreatedOut:
     """A personal API token; the secret is shown once and only its hash kept."""
     secret = new_secret(API_TOKEN_PREFIX)
+    name = data.name.strip() or "token"
     async with write_transaction():
         rows = await ApiToken.insert(
-            ApiToken(
-                token_hash=digest(secret), user=user_id, name=name.strip()[:100] or "token", created_at=clock.now()
-            )
+            ApiToken(token_hash=digest(secret), user=actor.user_id, name=name, created_at=rt.clock.now())
         )
         await audit.record(
-            clock,
-            actor_id=user_id,
+            rt.clock,
+            actor_id=actor.user_id,
             action="token.create",
             object_type="api_token",
             object_id=rows[0]["id"],
             after={"name": name},
         )
-    return rows[0]["id"], secret
+    return ApiTokenCreatedOut(rows[0]["id"], name, secret)
 
 
-async def list_api_tokens(user_id: int) -> list[dict[str, Any]]:
-    return (
+async def list_api_tokens(actor: Principal) -> list[ApiTokenOut]:
+    rows = (
         await ApiToken.select(
             ApiToken.id, ApiToken.name, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at
         )
-        .where(ApiToken.user == user_id)
+        .where(ApiToken.user == actor.user_id)
         .order_by(ApiToken.id)
     )
+    return [ApiTokenOut(**r) for r in rows]
 
 
-async def revoke_api_token(clock: Clock, user_id: int, token_id: int) -> None:
+async def revoke_api_token(rt: Runtime, actor: Principal, token_id: int) -> None:
     async with write_transaction():
         token = (
             await ApiToken.select(ApiToken.id)
-            .where((ApiToken.id == token_id) & (ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+            .where((ApiToken.id == token_id) & (ApiToken.user == actor.user_id) & ApiToken.revoked_at.is_null())
             .first()
         )
         if token is None:
             raise NotFound("No such token.")
-        await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(ApiToken.id == token_id)
-        await audit.record(clock, actor_id=user_id, action="token.revoke", object_type="api_token", object_id=token_id)
+        await ApiToken.update({ApiToken.revoked_at: rt.clock.now()}).where(ApiToken.id == token_id)
+        await audit.record(
+            rt.clock, actor_id=actor.user_id, action="token.revoke", object_type="api_token", object_id=token_id
+        )
 
 
 async def resolve_api_token(clock: Clock, secret: str) -> Principal | None:

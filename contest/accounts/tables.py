@@ -13,6 +13,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from contest.contests.tables import Contest
+from contest.lib.principal import Role
 from contest.regions.tables import Region, University
 
 
@@ -21,12 +22,6 @@ class AccountKind(StrEnum):
     TEACHER = "teacher"
     # Judges and organizers who are neither (industry experts, staff).
     STAFF = "staff"
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    ORGANIZER = "organizer"
-    JUDGE = "judge"
 
 
 class TeacherStatus(StrEnum):

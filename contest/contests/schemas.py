@@ -5,11 +5,10 @@ from typing import Annotated
 
 import msgspec
 
-from contest.schemas import Instant, Patch
+from contest.lib.schemas import Instant, Line64, Line100, Line200, Notice, Patch
 
-Name = Annotated[str, msgspec.Meta(max_length=200)]
-TrackName = Annotated[str, msgspec.Meta(max_length=100)]
-Notice = Annotated[str, msgspec.Meta(max_length=20000)]
+Name = Line200
+TrackName = Line100
 Size = Annotated[int, msgspec.Meta(ge=0, le=100)]
 
 
@@ -35,6 +34,8 @@ class ContestOut(msgspec.Struct, kw_only=True):
     same_university: bool
     privacy_notice_zh: str
     privacy_notice_en: str
+    announcement_zh: str
+    announcement_en: str
     tracks: list[TrackOut]
 
 
@@ -48,9 +49,11 @@ class ContestIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     slug: Annotated[str, msgspec.Meta(max_length=63)]
     name_zh: Name
     name_en: Name = ""
-    time_zone: Annotated[str, msgspec.Meta(max_length=64)] = "Asia/Shanghai"
+    time_zone: Line64 = "Asia/Shanghai"
     registration_opens_at: Instant | None = None
     registration_deadline: Instant | None = None
+    announcement_zh: Notice = ""
+    announcement_en: Notice = ""
     # None: the default tracks (mini-program application, mini-game).
     tracks: list[TrackIn] | None = None
 
@@ -60,7 +63,7 @@ class ContestPatch(Patch):
 
     name_zh: Name | msgspec.UnsetType = msgspec.UNSET
     name_en: Name | msgspec.UnsetType = msgspec.UNSET
-    time_zone: Annotated[str, msgspec.Meta(max_length=64)] | msgspec.UnsetType = msgspec.UNSET
+    time_zone: Line64 | msgspec.UnsetType = msgspec.UNSET
     registration_opens_at: Instant | msgspec.UnsetType | None = msgspec.UNSET
     registration_deadline: Instant | msgspec.UnsetType | None = msgspec.UNSET
     min_team_size: Size | msgspec.UnsetType = msgspec.UNSET
@@ -69,6 +72,8 @@ class ContestPatch(Patch):
     same_university: bool | msgspec.UnsetType = msgspec.UNSET
     privacy_notice_zh: Notice | msgspec.UnsetType = msgspec.UNSET
     privacy_notice_en: Notice | msgspec.UnsetType = msgspec.UNSET
+    announcement_zh: Notice | msgspec.UnsetType = msgspec.UNSET
+    announcement_en: Notice | msgspec.UnsetType = msgspec.UNSET
 
 
 class TrackPatch(Patch):

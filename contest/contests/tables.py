@@ -22,6 +22,9 @@ class Contest(Table):
     # The personal-data notice people consent to when they register.
     privacy_notice_zh = Text(default="")
     privacy_notice_en = Text(default="")
+    # The organizers' notice on the home page (news, what to do now).
+    announcement_zh = Text(default="")
+    announcement_en = Text(default="")
 
 
 class Track(Table):

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 import msgspec
 from openpyxl import load_workbook
 
+from contest.lib.errors import Msg
+
 HEADERS = {
     "name_zh": ("name_zh", "名称", "学校", "学校名称", "university"),
     "name_en": ("name_en", "英文名", "英文名称"),
@@ -33,9 +35,20 @@ class UniversityLine(msgspec.Struct, frozen=True):
     email_domains: str
 
 
+class ImportRefused(ValueError):
+    """The file as a whole cannot be read (its message is shown to the organizer)."""
+
+
 class RowError(msgspec.Struct, frozen=True):
+    """Why a row is refused: an English template (the catalog's msgid) with its parameters."""
+
     line: int
     message: str
+    params: dict[str, str] = {}
+
+    @property
+    def msg(self) -> Msg:
+        return Msg(self.message, self.params)
 
 
 class ParsedFile(msgspec.Struct):
@@ -47,8 +60,8 @@ def _cells(content: bytes, filename: str) -> list[list[str]]:
     if filename.lower().endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:
-            raise ValueError(f"not a readable XLSX file ({type(exc).__name__})") from None
+        except Exception:
+            raise ImportRefused("not a readable XLSX file") from None
         return [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
     try:
         text = content.decode("utf-8-sig")
@@ -70,12 +83,12 @@ def parse_universities(content: bytes, filename: str) -> ParsedFile:
     """Rows that look right, and an error per row that does not (line numbers as a spreadsheet shows them)."""
     table = _cells(content, filename)
     if not table:
-        raise ValueError("the file is empty")
+        raise ImportRefused("the file is empty")
     columns = _columns(table[0])
     if "name_zh" not in columns:
-        raise ValueError("the first row must name the columns; a name_zh (名称) column is required")
+        raise ImportRefused("the first row must name the columns; a name_zh (名称) column is required")
     if len(table) - 1 > MAX_ROWS:
-        raise ValueError(f"at most {MAX_ROWS} rows per file")
+        raise ImportRefused("at most 5000 rows per file")
     rows: list[UniversityLine] = []
     errors: list[RowError] = []
     seen: set[str] = set()
@@ -94,7 +107,7 @@ def parse_universities(content: bytes, filename: str) -> ParsedFile:
         elif not value.get("province") and not value.get("region"):
             errors.append(RowError(line, "give a province, or a region for universities outside them"))
         elif any(not DOMAIN.match(d) for d in domains.split()):
-            errors.append(RowError(line, f"not an e-mail domain: {domains}"))
+            errors.append(RowError(line, "not an e-mail domain: {domains}", {"domains": domains}))
         else:
             seen.add(name)
             rows.append(

@@ -27,3 +27,6 @@ class University(Table):
     province = ForeignKey(Province, null=True, default=None)
     # Space-separated e-mail domains used to confirm teachers, e.g. "tsinghua.edu.cn mails.tsinghua.edu.cn".
     email_domains = Text(default="")
+    # Search keys from the Chinese name (see contest.regions.search): "zhejiangdaxue", "zjdx".
+    pinyin = Varchar(length=400, default="", index=True)
+    initials = Varchar(length=100, default="")

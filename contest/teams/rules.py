@@ -7,6 +7,8 @@ from datetime import datetime
 
 import msgspec
 
+from contest.lib.errors import Msg
+
 
 class TeamRules(msgspec.Struct, frozen=True, kw_only=True):
     """A contest's configurable team rules (defaults from the contest's public rules)."""
@@ -24,7 +26,7 @@ def roster_locked(rules: TeamRules, now: datetime) -> bool:
     return rules.deadline is not None and now >= rules.deadline
 
 
-def registration_refusal(rules: TeamRules, now: datetime) -> str | None:
+def registration_refusal(rules: TeamRules, now: datetime) -> Msg | str | None:
     if rules.opens_at is not None and now < rules.opens_at:
         return "Registration has not opened yet."
     if roster_locked(rules, now):
@@ -32,7 +34,7 @@ def registration_refusal(rules: TeamRules, now: datetime) -> str | None:
     return None
 
 
-def advisor_confirmation_refusal(rules: TeamRules, now: datetime, requested_at: datetime) -> str | None:
+def advisor_confirmation_refusal(rules: TeamRules, now: datetime, requested_at: datetime) -> Msg | str | None:
     """A teacher confirms before the lock; after it, only a request made after the deadline, which
     only an accepted change request can make (the organizers lifted the lock for it)."""
     if roster_locked(rules, now) and not roster_locked(rules, requested_at):
@@ -49,7 +51,7 @@ def join_refusal(
     joiner_kind: str,
     joiner_verified: bool,
     already_in_team: bool,
-) -> str | None:
+) -> Msg | str | None:
     """Why this person may not join this team (None when they may)."""
     if joiner_kind != "student":
         return "Only students can be team members."
@@ -58,7 +60,7 @@ def join_refusal(
     if already_in_team:
         return "You are already in a team of this contest."
     if member_count >= rules.max_size:
-        return f"The team is full ({rules.max_size} members at most)."
+        return Msg("The team is full ({max} members at most).", {"max": rules.max_size})
     if rules.same_university and joiner_university != team_university:
         return "Team members must be from the team's university."
     return None
@@ -72,14 +74,14 @@ def advisor_refusal(
     teacher_university: int | None,
     teacher_kind: str,
     teacher_confirmed: bool,
-) -> str | None:
+) -> Msg | str | None:
     """Why this person may not advise this team (None when they may)."""
     if teacher_kind != "teacher":
         return "An advisor must be a teacher."
     if not teacher_confirmed:
         return "This teacher's account is not yet confirmed."
     if advisor_count >= rules.max_advisors:
-        return f"A team has at most {rules.max_advisors} advisor(s)."
+        return Msg("A team has at most {max} advisor(s).", {"max": rules.max_advisors})
     if rules.same_university and teacher_university != team_university:
         return "The advisor must be a teacher of the team's university."
     return None

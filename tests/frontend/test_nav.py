@@ -1,5 +1,5 @@
-from contest.accounts.principal import GrantView, Principal
 from contest.accounts.tables import Role
+from contest.lib.principal import GrantView, Principal
 from frontend.nav import nav_for
 
 
@@ -22,13 +22,21 @@ def test_students_see_their_team_and_teachers_their_advised_teams():
 
 def test_organizers_get_the_console_and_roles_merge_without_duplicates():
     items = hrefs(person("teacher", Role.JUDGE, Role.ORGANIZER, Role.ADMIN))
-    assert items == ["/", "/my/advised", "/console/teams", "/console/staff", "/console/contest", "/console/universities", "/me"]
+    assert items == [
+        "/",
+        "/my/advised",
+        "/console/teams",
+        "/console/staff",
+        "/console/contest",
+        "/console/universities",
+        "/me",
+    ]
 
 
 def test_every_listed_page_exists():
     """No menu item leads to a missing page (checked against the app's routes)."""
-    from contest.app import create_app
-    from contest.settings import load_settings
+    from contest.lib.settings import load_settings
+    from contest.shell.app import create_app
 
     paths = {route.path for route in create_app(load_settings({})).routes}
     everyone = [None, person("student"), person("teacher"), person("staff", Role.ORGANIZER, Role.ADMIN)]

@@ -1,0 +1,23 @@
+"""Every e-mail the platform sends, recorded with its delivery state."""
+
+from typing import Any
+
+from piccolo.columns import ForeignKey, Serial, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from contest.lib.tables import USER
+
+
+class MailMessage(Table):
+    id: Serial  # added by Piccolo; declared for type checkers
+    recipient = Varchar(length=254, index=True)
+    user: ForeignKey[Any] = ForeignKey(USER, null=True, default=None)
+    language = Varchar(length=8)
+    template = Varchar(length=64)
+    subject = Varchar(length=300)
+    body_text = Text()
+    # queued -> sent | failed (retried by the job until arq gives up)
+    status = Varchar(length=16, default="queued")
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+    error = Text(default="")
