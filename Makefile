@@ -29,6 +29,7 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy contest judging storage frontend
+	$(BIN)/lint-imports --no-cache
 
 ## Chromium and CJK fonts for the browser tests (installed when we may; otherwise say how).
 system-deps:

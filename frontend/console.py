@@ -7,8 +7,7 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
 
 from contest.accounts import staff
@@ -22,12 +21,11 @@ from contest.lib.guards import organizer
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
 from contest.regions import service as regions
-from contest.regions.api import ImportForm
 from contest.teams import changes, queries, roster
 from contest.teams.queries import STATUSES, TeamFilter
 from contest.teams.schemas import ChangeAnswerIn, DecisionIn, StatusIn
 from frontend import flash
-from frontend.forms import Form, decode, local_input
+from frontend.forms import Form, Upload, decode, local_input
 from frontend.templating import render
 
 Rt = NamedDependency[Runtime]
@@ -198,7 +196,7 @@ class ConsolePages(Controller):
     async def import_universities(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Upload,
         rt: Rt,
         actor: Actor,
     ) -> Response[Any]:

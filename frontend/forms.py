@@ -12,12 +12,22 @@ from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from contest.lib.errors import InvalidInput
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class FileForm(msgspec.Struct):
+    """A form with one uploaded file (the console's imports)."""
+
+    file: UploadFile
+
+
+Upload = Annotated[FileForm, Body(media_type=RequestEncodingType.MULTI_PART)]
 S = TypeVar("S", bound=msgspec.Struct)
 TRUE = frozenset({"true", "yes", "on", "1"})
 # What <input type="datetime-local"> sends and shows: a wall-clock time without a zone.

@@ -2,8 +2,7 @@
 
 import msgspec
 
-from contest.accounts.tables import Role
-from contest.lib.principal import Principal
+from contest.lib.principal import Principal, Role
 
 
 class NavItem(msgspec.Struct, frozen=True):
