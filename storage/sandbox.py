@@ -50,7 +50,12 @@ DEFAULT_PRELOAD = ("storage.checks", "storage.xlsx_guard", "openpyxl")
 _PR_SET_PDEATHSIG = 1
 _LENGTH = struct.Struct(">Q")
 _PID = struct.Struct(">q")
-_REAP_WAIT_S = 2.0  # after SIGKILL, how long to wait for the zygote to report the exit
+_REAP_WAIT_S = 2.0
+_BLAS_THREADS = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+)  # after SIGKILL, how long to wait for the zygote to report the exit
 
 
 class ParseError(Exception):
@@ -160,7 +165,10 @@ def _zygote_main(control_fd: int, preload: list[str]) -> None:
         if wake_r in readable:
             os.read(wake_r, 4096)
         while jobs:
-            pid, status = os.waitpid(-1, os.WNOHANG)
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
             if pid == 0:
                 break
             job = jobs.pop(pid)
@@ -172,16 +180,20 @@ def _zygote_main(control_fd: int, preload: list[str]) -> None:
             if not fds:
                 break  # our parent closed the control socket or died: children die with us
             job = socket.socket(fileno=fds[0])
+            zygote = os.getpid()
             pid = os.fork()
             if pid == 0:
                 status = 1
                 try:
                     signal.set_wakeup_fd(-1)
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    for fd in (wake_r, wake_w, control.fileno()):
+                    # Only our own job's socket: no child may read or write another's.
+                    for fd in (wake_r, wake_w, control.fileno(), *(other.fileno() for other in jobs.values())):
                         os.close(fd)
                     with contextlib.suppress(OSError, AttributeError):
                         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+                    if os.getppid() != zygote:  # the zygote died before the line above
+                        return
                     _child(job)
                     status = 0
                 except BaseException:
@@ -203,8 +215,13 @@ class _Zygote:
             f"_zygote_main({theirs.fileno()}, {list(preload)!r})"
         )
         # A session of its own: a terminal's Ctrl-C goes to the server, which then closes the socket.
+        # One BLAS thread: numpy (which openpyxl imports) would otherwise start a pool, and a process
+        # with threads does not fork safely.
         self.process = subprocess.Popen(
-            [sys.executable, "-c", code], pass_fds=[theirs.fileno()], start_new_session=True
+            [sys.executable, "-c", code],
+            pass_fds=[theirs.fileno()],
+            start_new_session=True,
+            env={**os.environ, **dict.fromkeys(_BLAS_THREADS, "1")},
         )
         theirs.close()
         self.control = ours
@@ -232,7 +249,8 @@ def prepare(preload: Iterable[str] = DEFAULT_PRELOAD) -> None:
     """Start the zygote now (rather than on the first parse), importing `preload` in it.
 
     Blocking for as long as the imports take (about a second): call it at start-up, in a thread from
-    async code. A zygote already running is replaced, so the new list takes effect.
+    async code, before any parse. A zygote already running is replaced so the new list takes effect,
+    which kills the parses it is running.
     """
     global _zygote, _preload
     with _zygote_lock:
@@ -267,6 +285,9 @@ class _Job:
         self.socket, theirs = socket.socketpair()
         try:
             self.pid = _fork_child(theirs)
+        except BaseException:
+            self.socket.close()
+            raise
         finally:
             theirs.close()
         self.buffer = bytearray()
@@ -340,8 +361,8 @@ async def run_bounded(fn: Callable[..., T], *args: Any, timeout_s: float, memory
     try:
         try:
             async with asyncio.timeout(timeout_s):
-                # A child that crashed sends nothing; the zygote then reports its exit and closes.
-                await _read_until(job, lambda: job.outcome is not None)
+                # A child that crashed sends nothing; the zygote then reports its exit.
+                await _read_until(job, lambda: job.outcome is not None or job.exitcode is not None)
         except TimeoutError:
             raise ParseTimeout(f"the parse took longer than {timeout_s:g} s") from None
     finally:
@@ -360,7 +381,7 @@ def run_bounded_sync(fn: Callable[..., T], *args: Any, timeout_s: float, memory_
     job = _Job(fn, args, timeout_s, memory_mb)
     deadline = time.monotonic() + timeout_s
     try:
-        while not job.closed and job.outcome is None:
+        while not job.closed and job.outcome is None and job.exitcode is None:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ParseTimeout(f"the parse took longer than {timeout_s:g} s")

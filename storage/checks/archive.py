@@ -86,7 +86,7 @@ def open_archive(fileobj: BinaryIO, size: int, limits: ZipLimits) -> zipfile.Zip
         raise FileRefused(
             message(
                 "zip_directory_too_large",
-                size_mb=megabytes(directory_size),
+                size_mb=megabytes(directory_size, up=True),
                 max_mb=megabytes(limits.max_directory_bytes),
             )
         )
@@ -128,7 +128,9 @@ def structure_problems(archive: zipfile.ZipFile, limits: ZipLimits) -> list[Mess
     if declared > limits.max_uncompressed_bytes:
         problems.append(
             message(
-                "zip_declared_too_large", size_mb=megabytes(declared), max_mb=megabytes(limits.max_uncompressed_bytes)
+                "zip_declared_too_large",
+                size_mb=megabytes(declared, up=True),
+                max_mb=megabytes(limits.max_uncompressed_bytes),
             )
         )
     if worst is not None:

@@ -38,7 +38,7 @@ def check_file(
         report.problem("file_empty")
         return report.result()
     if slot.max_bytes is not None and size > slot.max_bytes:
-        report.problem("file_too_large", size_mb=megabytes(size), max_mb=megabytes(slot.max_bytes))
+        report.problem("file_too_large", size_mb=megabytes(size, up=True), max_mb=megabytes(slot.max_bytes))
         return report.result()
 
     digest = hashlib.sha256()

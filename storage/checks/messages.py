@@ -5,6 +5,7 @@ Every template lives in `TEXTS`, so the catalog (frontend/locales/*/LC_MESSAGES/
 checked against it in one place.
 """
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -220,6 +221,8 @@ class Report:
         )
 
 
-def megabytes(size: int) -> float:
-    """A byte count in MB (MiB) with one decimal, as the messages show it."""
-    return round(size / (1024 * 1024), 1)
+def megabytes(size: int, *, up: bool = False) -> float:
+    """A byte count in MB (MiB) with one decimal, as the messages show it; `up` rounds up, so a size
+    over a limit never shows as equal to it."""
+    tenths = size * 10 / (1024 * 1024)
+    return (math.ceil(tenths) if up else round(tenths)) / 10

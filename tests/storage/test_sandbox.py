@@ -46,6 +46,12 @@ def crash() -> None:
     os.kill(os.getpid(), signal.SIGSEGV)
 
 
+def crash_soon(pid_file: str) -> None:
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(0.5)
+    crash()
+
+
 def unpicklable():
     return lambda: None
 
@@ -135,6 +141,20 @@ async def test_the_functions_own_exception_comes_back():
 async def test_a_crash_is_a_parse_failure():
     with pytest.raises(ParseFailed, match=str(-signal.SIGSEGV)):
         await run_bounded(crash, timeout_s=10, memory_mb=256)
+
+
+async def test_a_crash_is_reported_while_a_later_parse_still_runs(tmp_path):
+    crashing = asyncio.create_task(run_bounded(crash_soon, str(tmp_path / "first"), timeout_s=60, memory_mb=256))
+    await wait_for_pid(tmp_path / "first")
+    sleeping = asyncio.create_task(run_bounded(sleep_forever, str(tmp_path / "second"), timeout_s=60, memory_mb=256))
+    await wait_for_pid(tmp_path / "second")
+    try:
+        async with asyncio.timeout(20):  # a guard against hanging until the sleeper's timeout, not a speed test
+            with pytest.raises(ParseFailed):
+                await crashing
+        assert not sleeping.done()
+    finally:
+        sleeping.cancel()
 
 
 async def test_a_value_that_cannot_come_back_is_a_parse_failure():

@@ -50,7 +50,7 @@ def test_an_oversize_file_is_refused_without_reading_it():
     slot = SlotConfig(kind="pdf", max_bytes=10 * 1024 * 1024)
     result = check_file(slot, Unreadable(), 10 * 1024 * 1024 + 1)
     assert problem_ids(result) == ["file_too_large"]
-    assert result.problems[0].params == {"size_mb": 10.0, "max_mb": 10.0}
+    assert result.problems[0].params == {"size_mb": 10.1, "max_mb": 10.0}  # never shown as equal to the limit
     assert result.facts.size == 10 * 1024 * 1024 + 1 and result.facts.sha256 is None
 
 
