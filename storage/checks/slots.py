@@ -51,6 +51,7 @@ class SlotConfig(msgspec.Struct, frozen=True, kw_only=True):
     limits: Limits = Limits()
 
     def types(self) -> tuple[str, ...]:
+        """The detected types (sniff.py codes) this slot accepts."""
         return self.allowed_types or DEFAULT_TYPES[self.kind]
 
 

@@ -1,15 +1,11 @@
-"""Helpers of the entry-file check tests: run a check on bytes, list message ids."""
+"""The `check` fixture of the entry-file check tests: check_file on bytes, by slot name or config."""
 
 import io
 from collections.abc import Callable
 
 import pytest
 
-from storage.checks import DEFAULT_SLOTS, CheckResult, Message, SlotConfig, check_file
-
-
-def ids(messages: list[Message]) -> list[str]:
-    return [m.id for m in messages]
+from storage.checks import DEFAULT_SLOTS, CheckResult, SlotConfig, check_file
 
 
 @pytest.fixture
