@@ -1,0 +1,306 @@
+"""The judge-assignment solver: one min-cost flow, then two cheap passes.
+
+Network: source supply -> entry (k) -> [entry x university node, capacity 1] -> judge -> sink.
+Pins are placed first (they lower the entry's k and the judge's range, and close the pinned judge's
+university for that entry). Judges' minimum loads are lower bounds on the judge -> sink arcs, handled by
+the standard transformation: each judge node demands its minimum, the sink the rest; OR-Tools then
+either routes every supply (a feasible assignment exists) or reports infeasible, which is the proof.
+
+What each stage guarantees:
+1. Hard rules: the flow is integral, so every entry gets exactly k eligible judges, loads lie in
+   [min, max], at most one judge per university (the entry x university node), pins kept.
+2. Total affinity: costs are affinities scaled to integers (resolution max|a| / 2^23). University
+   nodes are added lazily: the first flow has them only where two judges of one university are
+   among an entry's best few; a violated university gets its node and the flow is solved again. The
+   last flow is a relaxation whose optimum obeys every rule, so it is optimal for the full network,
+   whose LP relaxation is integral. The returned `affinity_bound` is certified: flow objective +
+   the most the load term could have cost + rounding, so total_affinity >= (1 - 1e-4) * bound.
+3. Load evenness: the judge -> sink arcs carry an increasing (convex) cost per unit of load, so among
+   assignments of equal scaled affinity the flow takes the most even loads (least sum of squares);
+   if this term ever costs more than the tolerance, the flow is solved again without it.
+4. Worst-off entry: a bounded pass of exchanges (improve.raise_worst) raises the lowest mean entry
+   affinity without lowering it anywhere below the old minimum, spending at most what is left of the
+   1e-4 tolerance: total affinity stays within 0.01% of the bound. It is a local improvement, not a
+   proven max-min optimum.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from judging.assignment import explain, improve
+from judging.assignment.messages import Message
+from judging.assignment.model import Instance, Solution, Stages, WorstEntry, decode_instance
+from judging.assignment.problem import Problem, Residual, prepare
+
+TOLERANCE = 1e-4  # relative distance to the LP bound allowed for the secondary objectives
+COST_SPAN = 1 << 23  # largest scaled affinity
+KEEP_SPAN = 1 << 10  # affinity resolution when kept pairs come first (incremental reassignment)
+LOAD_WEIGHT = 1  # cost per unit of load per unit of load level
+LAZY_ROUNDS = 3  # flows with lazily added university nodes before all are added
+TINY = 1e-200  # affinities all below this in size count as zero
+
+
+def solve(instance: Instance | Mapping[str, Any]) -> Solution:
+    """Assign judges to the entries of `instance` (or explain why it cannot be done).
+
+    Raises InstanceError for a malformed instance (unknown or duplicate ids, bad values)."""
+    if not isinstance(instance, Instance):
+        instance = decode_instance(instance)
+    return solve_problem(prepare(instance))
+
+
+@dataclass
+class _Flow:
+    chosen: np.ndarray  # (entries, judges) bool, the pairs the flow chose besides the pins
+    scaled: int  # sum of the chosen pairs' scaled affinities
+    load_cost: int  # what the load term cost
+    load_top: int  # the most the load term could cost for the same flow
+    scale: float
+    span: float  # largest |affinity| of a free pair
+    rounding: float  # largest |affinity * scale - scaled affinity| over the free pairs
+    rounds: int
+    university_nodes: int
+
+
+def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_worst: bool = True) -> Solution:
+    """Solve an instance already in index form.
+
+    keep: pairs to keep if at all possible (incremental reassignment): the flow first maximises how many
+    of them stay, then affinity at a coarser resolution; no bound is certified then.
+    """
+    remarks = explain.notes(problem)
+    errors = explain.pin_problems(problem)
+    if errors:
+        return _infeasible(errors + remarks)
+    residual = Residual.of(problem)
+    errors = explain.prechecks(problem, residual)
+    if errors:
+        return _infeasible(errors + remarks)
+
+    weight = 0 if keep is not None else LOAD_WEIGHT
+    flow = _optimise(problem, residual, keep, weight)
+    if flow is None:
+        return _infeasible(explain.cut_explanations(problem, residual) + remarks)
+    stages = Stages(flow_rounds=flow.rounds, university_nodes=flow.university_nodes, load_weight=weight)
+    total = float(problem.affinity[flow.chosen].sum() + problem.affinity[problem.pins].sum())
+    bound = None
+    if keep is None:
+        bound = _bound(problem, flow, weight)
+        if bound - total > TOLERANCE * abs(bound) and weight:
+            flow = _optimise(problem, residual, None, 0)
+            assert flow is not None  # the same network without the load term
+            stages = Stages(flow_rounds=stages.flow_rounds + flow.rounds, university_nodes=flow.university_nodes)
+            total = float(problem.affinity[flow.chosen].sum() + problem.affinity[problem.pins].sum())
+            bound = _bound(problem, flow, 0)
+        stages.affinity_gap = bound - total
+    assigned = flow.chosen | problem.pins
+
+    if improve_worst and bound is not None:
+        budget = max(TOLERANCE * abs(bound) - (bound - total), 0.0)
+        stages.worst_off_moves, spent = improve.raise_worst(problem, assigned, budget, 100 + problem.n // 10)
+        stages.affinity_spent = spent
+    if problem.connected:
+        stages.connect_moves, _, connect_notes = improve.connect(problem, assigned)
+        remarks += connect_notes
+    return _solution(problem, assigned, bound, stages, remarks)
+
+
+def _optimise(problem: Problem, residual: Residual, keep: np.ndarray | None, weight: int) -> _Flow | None:
+    """The min-cost flow with university nodes added lazily; None when no assignment exists."""
+    n, m = problem.n, problem.m
+    pe, pj = np.nonzero(residual.free)
+    values = problem.affinity[pe, pj]
+    span = float(np.abs(values).max()) if len(values) else 0.0
+    if span < TINY:
+        span = 0.0  # treated as all zero: scaling such values would overflow
+    need = int(residual.k.sum())
+    if keep is None:
+        scale = COST_SPAN / span if span > 0 else 1.0
+        scaled = np.rint(values * scale).astype(np.int64) if span > 0 else np.zeros(len(values), dtype=np.int64)
+        cost = -scaled
+    else:
+        # Each kept pair is worth more than any spread of affinity over all the flow's pairs, so the
+        # flow keeps as many as it can before it looks at affinity.
+        scale = KEEP_SPAN / span if span > 0 else 1.0
+        scaled = np.rint(values * scale).astype(np.int64) if span > 0 else np.zeros(len(values), dtype=np.int64)
+        bonus = need * int(scaled.max() - scaled.min() + 1) + 1 if len(scaled) else 1
+        cost = -(scaled + bonus * keep[pe, pj].astype(np.int64))
+    rounding = float(np.abs(values * scale - scaled).max()) if len(values) and span > 0 else 0.0
+
+    supplies = np.concatenate([residual.k, -residual.lo, [-(need - int(residual.lo.sum()))]])
+    load_tails, load_caps, load_costs = _load_arcs(problem, residual, weight)
+    university_key = pe * problem.n_universities + problem.judge_university[pj] if problem.one_per_university else None
+    selected = _likely_groups(problem, residual, pe, pj) if university_key is not None else None
+
+    for round_number in range(1, LAZY_ROUNDS + 2):
+        solved = _flow_once(n, m, problem.n_universities, pe, pj, cost, university_key, selected, supplies, load_tails, load_caps, load_costs)
+        if solved is None:
+            return None
+        on_pairs, load_flow, groups = solved
+        bad = _violations(university_key, on_pairs)
+        if bad.size == 0:
+            chosen = np.zeros((n, m), dtype=bool)
+            chosen[pe[on_pairs], pj[on_pairs]] = True
+            return _Flow(
+                chosen=chosen,
+                scaled=int(scaled[on_pairs].sum()),
+                load_cost=int((load_flow * load_costs).sum()),
+                load_top=_top_units(load_caps, load_costs, int(load_flow.sum())),
+                scale=scale,
+                span=span,
+                rounding=rounding,
+                rounds=round_number,
+                university_nodes=groups,
+            )
+        assert university_key is not None and selected is not None
+        if round_number >= LAZY_ROUNDS:
+            selected[:] = True
+        else:
+            selected |= np.isin(university_key, bad)
+    raise AssertionError("the flow with every university node obeys the university rule")
+
+
+def _likely_groups(problem: Problem, residual: Residual, pe: np.ndarray, pj: np.ndarray) -> np.ndarray:
+    """Pairs whose university gets a node in the first flow: those among an entry's best few judges
+    (4k + 4 by affinity), and every pair of an entry needing more judges than usual."""
+    needed = residual.k[residual.k > 0]
+    typical = int(np.median(needed)) if needed.size else 1
+    top = 4 * typical + 4
+    if top >= problem.m:
+        return np.ones(len(pe), dtype=bool)
+    ranked = np.where(residual.free, problem.affinity, -np.inf)
+    threshold = np.partition(ranked, problem.m - top, axis=1)[:, problem.m - top]
+    return np.asarray((problem.affinity[pe, pj] >= threshold[pe]) | (residual.k[pe] > typical))
+
+
+def _violations(university_key: np.ndarray | None, on_pairs: np.ndarray) -> np.ndarray:
+    """The (entry, university) keys that got two judges or more."""
+    if university_key is None:
+        return np.zeros(0, dtype=np.int64)
+    keys, counts = np.unique(university_key[on_pairs], return_counts=True)
+    return np.asarray(keys[counts > 1])
+
+
+def _load_arcs(problem: Problem, residual: Residual, weight: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Judge -> sink arcs beyond each judge's minimum: one unit arc per load level with cost
+    weight x level (convex), up to twice the mean load, then one arc for the rest at the last level's
+    cost. Without weight, one free arc per judge."""
+    m = problem.m
+    judges = problem.n + np.arange(m)
+    room = np.minimum(residual.hi, residual.free.sum(axis=0)) - residual.lo
+    room = np.maximum(room, 0)
+    if weight == 0:
+        return judges, room, np.zeros(m, dtype=np.int64)
+    mean_load = -(-int(problem.k.sum()) // max(m, 1))
+    start = residual.pinned_load + residual.lo  # the load already reached before these arcs
+    units = np.clip(2 * mean_load + 2 - start, 0, room)
+    unit_tails = np.repeat(judges, units)
+    offsets = np.arange(units.sum()) - np.repeat(np.cumsum(units) - units, units)
+    unit_costs = weight * (np.repeat(start, units) + offsets + 1)
+    rest = room - units
+    tail = rest > 0
+    return (
+        np.concatenate([unit_tails, judges[tail]]),
+        np.concatenate([np.ones(len(unit_tails), dtype=np.int64), rest[tail]]),
+        np.concatenate([unit_costs, weight * (start[tail] + units[tail] + 1)]).astype(np.int64),
+    )
+
+
+def _top_units(caps: np.ndarray, costs: np.ndarray, units: int) -> int:
+    """The largest total cost `units` units of flow could have on these arcs."""
+    order = np.argsort(-costs, kind="stable")
+    taken = np.minimum(caps[order], np.maximum(units - (np.cumsum(caps[order]) - caps[order]), 0))
+    return int((taken * costs[order]).sum())
+
+
+def _flow_once(
+    n: int,
+    m: int,
+    n_universities: int,
+    pe: np.ndarray,
+    pj: np.ndarray,
+    cost: np.ndarray,
+    university_key: np.ndarray | None,
+    selected: np.ndarray | None,
+    supplies: np.ndarray,
+    load_tails: np.ndarray,
+    load_caps: np.ndarray,
+    load_costs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """One min-cost flow; returns (pairs used, flow on the load arcs, university nodes) or None if
+    infeasible."""
+    flow = min_cost_flow.SimpleMinCostFlow()
+    sink = n + m
+    tails = pe.copy()
+    groups = 0
+    if university_key is not None and selected is not None:
+        rows = np.flatnonzero(selected)
+        keys, inverse, counts = np.unique(university_key[rows], return_inverse=True, return_counts=True)
+        multi = counts >= 2
+        groups = int(multi.sum())
+        node_of = np.full(len(keys), -1, dtype=np.int64)
+        node_of[multi] = sink + 1 + np.arange(groups)
+        nodes = node_of[inverse]
+        tails[rows[nodes >= 0]] = nodes[nodes >= 0]
+        ones, zeros = np.ones(groups, dtype=np.int64), np.zeros(groups, dtype=np.int64)
+        flow.add_arcs_with_capacity_and_unit_cost(keys[multi] // n_universities, node_of[multi], ones, zeros)
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, n + pj, np.ones(len(pe), dtype=np.int64), cost)
+    load_arcs = flow.add_arcs_with_capacity_and_unit_cost(load_tails, np.full(len(load_tails), sink), load_caps, load_costs)
+    flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
+    status = flow.solve()
+    if status == flow.INFEASIBLE:
+        return None
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed: {status}")
+    return flow.flows(pair_arcs) > 0, flow.flows(load_arcs), groups
+
+
+def _bound(problem: Problem, flow: _Flow, weight: int) -> float:
+    """Certified upper bound on the LP relaxation's total affinity.
+
+    For any fractional assignment x of the network (a superset of the lazy network's constraints is a
+    subset of its solutions), optimality of the flow gives scaled(x) <= flow.scaled + load(x) - load(flow)
+    <= flow.scaled + load_top - load_cost; unscaling adds at most `rounding` per pair."""
+    pinned = float(problem.affinity[problem.pins].sum())
+    if flow.span == 0:
+        return pinned  # every free pair has affinity 0
+    pairs = int(flow.chosen.sum())
+    slack = flow.load_top - flow.load_cost if weight else 0
+    free_bound = (flow.scaled + slack + pairs * flow.rounding) / flow.scale
+    return float(free_bound + pinned)
+
+
+def _infeasible(explanation: list[Message]) -> Solution:
+    return Solution(status="infeasible", assignment=[], total_affinity=0.0, explanation=explanation)
+
+
+def _solution(
+    problem: Problem, assigned: np.ndarray, bound: float | None, stages: Stages, remarks: list[Message]
+) -> Solution:
+    load = assigned.sum(axis=0)
+    per_entry = (problem.affinity * assigned).sum(axis=1)
+    reviewed = np.flatnonzero(problem.k > 0)
+    worst = None
+    if reviewed.size:
+        means = per_entry[reviewed] / problem.k[reviewed]
+        w = int(np.argmin(means))
+        worst = WorstEntry(entry=problem.entry_ids[reviewed[w]], affinity=float(means[w]))
+    open_judges = problem.eligible.any(axis=0)
+    spread = int(load[open_judges].max() - load[open_judges].min()) if open_judges.any() else 0
+    return Solution(
+        status="optimal",
+        assignment=problem.pairs(assigned),
+        total_affinity=float(per_entry.sum()),
+        explanation=remarks,
+        affinity_bound=bound,
+        worst_entry=worst,
+        loads=dict(zip(problem.judge_ids, load.tolist(), strict=True)),
+        load_spread=spread,
+        components=improve.components(problem, assigned),
+        calibration={problem.entry_ids[e]: int(problem.k[e]) for e in problem.calibration.tolist()},
+        stages=stages,
+    )
