@@ -1,11 +1,13 @@
 """The object store: one async interface over any S3, and the embedded S3 server."""
 
 from storage.store import (
+    ObjectChanged,
     ObjectInfo,
     ObjectNotFound,
     ObjectStore,
     ObjectTooLarge,
     Part,
+    PendingUpload,
     PresignedPost,
     StorageError,
     StorageUnavailable,
@@ -13,11 +15,13 @@ from storage.store import (
 )
 
 __all__ = [
+    "ObjectChanged",
     "ObjectInfo",
     "ObjectNotFound",
     "ObjectStore",
     "ObjectTooLarge",
     "Part",
+    "PendingUpload",
     "PresignedPost",
     "StorageError",
     "StorageUnavailable",

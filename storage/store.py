@@ -10,7 +10,7 @@ import base64
 import hashlib
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -36,6 +36,10 @@ class ObjectNotFound(StorageError):
 
 class ObjectTooLarge(StorageError):
     pass
+
+
+class ObjectChanged(StorageError):
+    """The object is no longer the version (ETag) the caller asked for: it was replaced meanwhile."""
 
 
 class StorageUnavailable(StorageError):
@@ -70,6 +74,14 @@ class Part(msgspec.Struct, frozen=True):
     size: int = 0
 
 
+class PendingUpload(msgspec.Struct, frozen=True):
+    """A multipart upload begun and neither completed nor aborted."""
+
+    key: str
+    upload_id: str
+    initiated: datetime | None
+
+
 def _client(url: str, config: StoreConfig) -> Minio:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -89,6 +101,19 @@ def _client(url: str, config: StoreConfig) -> Minio:
     )
 
 
+def storage_error(exc: Exception) -> StorageError:
+    """Our error for a failure of the minio client (S3's answer) or of the connection to S3."""
+    if isinstance(exc, S3Error):
+        if exc.code in ("NoSuchKey", "NoSuchUpload", "NoSuchObject"):
+            return ObjectNotFound(exc.message or exc.code)
+        if exc.code == "PreconditionFailed":
+            return ObjectChanged(exc.message or exc.code)
+        if exc.code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket"):
+            return StorageUnavailable(f"{exc.code}: {exc.message}")
+        return StorageError(f"{exc.code}: {exc.message}")
+    return StorageUnavailable(str(exc))
+
+
 def _content_disposition(name: str) -> str:
     ascii_name = name.encode("ascii", "replace").decode().replace('"', "").replace("?", "_")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
@@ -106,14 +131,8 @@ class ObjectStore:
     async def _run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
             return await asyncio.to_thread(call, *args, **kwargs)
-        except S3Error as exc:
-            if exc.code in ("NoSuchKey", "NoSuchUpload", "NoSuchObject"):
-                raise ObjectNotFound(exc.message or exc.code) from exc
-            if exc.code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket"):
-                raise StorageUnavailable(f"{exc.code}: {exc.message}") from exc
-            raise StorageError(f"{exc.code}: {exc.message}") from exc
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        except (S3Error, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise storage_error(exc) from exc
 
     async def ensure_bucket(self, cors_origins: list[str]) -> None:
         """Create the bucket if missing and let browsers upload to it from our origins."""
@@ -260,3 +279,49 @@ class ObjectStore:
             await self.delete(key)
             raise ObjectTooLarge(f"the upload exceeds {max_size} bytes")
         return info
+
+    # Streaming reads, server-side part uploads and the listing of unfinished uploads (entries,
+    # issue 10): a check or an archive never holds a whole object in memory.
+
+    @property
+    def client(self) -> Minio:
+        """The minio client of the internal endpoint, for synchronous code already off the event loop
+        (a check streaming an object in a child process); errors are minio's own there."""
+        return self._internal
+
+    async def stream(self, key: str, *, chunk_size: int = 1 << 20, etag: str | None = None) -> AsyncIterator[bytes]:
+        """The object's bytes in chunks of at most `chunk_size`, fetched as they are consumed. With
+        `etag`, only while the object is that version: a replaced object raises ObjectChanged."""
+        headers = {"If-Match": f'"{etag}"'} if etag else None
+        response = await self._run(self._internal.get_object, self.bucket, key, request_headers=headers)
+        try:
+            while chunk := await self._run(response.read, chunk_size):
+                yield chunk
+        finally:
+            response.close()
+            response.release_conn()
+
+    async def upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> Part:
+        """Upload one part of a multipart upload from memory (the app's own uploads, e.g. archives)."""
+        etag = await self._run(self._internal._upload_part, self.bucket, key, data, None, upload_id, number)
+        return Part(number, etag.strip('"'), len(data))
+
+    async def list_multipart_uploads(self, prefix: str) -> list[PendingUpload]:
+        """Unfinished multipart uploads of keys under `prefix` (for cleaning up abandoned ones)."""
+        found: list[PendingUpload] = []
+        key_marker: str | None = None
+        upload_marker: str | None = None
+        while True:
+            result = await self._run(
+                self._internal._list_multipart_uploads,
+                self.bucket,
+                prefix=prefix,
+                key_marker=key_marker,
+                upload_id_marker=upload_marker,
+            )
+            found += [
+                PendingUpload(u.object_name, u.upload_id, u.initiated_time) for u in result.uploads if u.upload_id
+            ]
+            if not result.is_truncated:
+                return found
+            key_marker, upload_marker = result.next_key_marker, result.next_upload_id_marker

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from storage import ObjectNotFound, ObjectStore, ObjectTooLarge, Part, StoreConfig
+from storage import ObjectChanged, ObjectNotFound, ObjectStore, ObjectTooLarge, Part, StoreConfig
 
 MIB = 1024 * 1024
 TEN_MINUTES = timedelta(minutes=10)
@@ -177,3 +177,23 @@ async def test_browsers_of_our_origin_may_upload_parts_and_read_their_etag(store
         assert put.status_code == 200
         assert "etag" in put.headers.get("access-control-expose-headers", "").lower()
     await store.abort_multipart(key, upload_id)
+
+
+async def test_stream_reads_in_chunks_and_only_the_version_asked_for(store, key):
+    info = await store.put(key, b"0123456789" * 1000, "application/octet-stream")
+    chunks = [chunk async for chunk in store.stream(key, chunk_size=4096, etag=info.etag)]
+    assert b"".join(chunks) == b"0123456789" * 1000 and max(map(len, chunks)) <= 4096
+    await store.put(key, b"replaced", "application/octet-stream")
+    with pytest.raises(ObjectChanged):
+        _ = [chunk async for chunk in store.stream(key, etag=info.etag)]
+
+
+async def test_parts_uploaded_by_the_app_and_unfinished_uploads_listed(store, key):
+    upload_id = await store.create_multipart(key, "application/zip")
+    first = await store.upload_part(key, upload_id, 1, b"a" * (5 * MIB))
+    pending = await store.list_multipart_uploads(key.rsplit("/", 1)[0] + "/")
+    assert [(p.key, p.upload_id) for p in pending] == [(key, upload_id)]
+    second = await store.upload_part(key, upload_id, 2, b"b" * 10)
+    await store.complete_multipart(key, upload_id, [first, second])
+    assert (await store.stat(key)).size == 5 * MIB + 10
+    assert await store.list_multipart_uploads(key.rsplit("/", 1)[0] + "/") == []

@@ -1,0 +1,177 @@
+"""Checking an entry file where it lies in S3, never holding it in memory.
+
+`check_object` is what the verification job runs, in a bounded child process (storage.sandbox). The
+checks read a seekable file (`RangedReader`); `ObjectSource` serves its block reads: a run of
+consecutive blocks (the checksum pass over the whole file) becomes one streaming GET that a thread
+reads ahead, so hashing overlaps the transfer, while a jump (a ZIP's central directory, an MP4's moov
+box at the end) is one bounded ranged GET. Every GET is conditional on the ETag recorded when the
+upload was finalised (If-Match), so the bytes checked are the bytes recorded: an object replaced
+meanwhile fails with ObjectChanged instead of passing unseen.
+
+The checks turn any read error into a verdict about the file ("cannot be opened"); a failure of S3
+is not one, so the source remembers it and `check_object` raises it instead of returning a verdict.
+"""
+
+import queue
+import threading
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, BinaryIO, cast
+
+import urllib3
+from minio import Minio
+from minio.error import S3Error
+
+from storage.checks import CheckResult, RangedReader, SlotConfig, check_file
+from storage.store import ObjectChanged, ObjectStore, StorageError, StoreConfig, storage_error
+
+BLOCK_BYTES = 1 << 20
+CACHE_BLOCKS = 16
+READ_AHEAD_BLOCKS = 8
+_JOIN_S = 5.0
+
+
+class _Stream:
+    """One GET from `offset` to the end of the object, read ahead into a bounded queue by a thread."""
+
+    def __init__(self, response: Any, offset: int, *, depth: int, chunk: int) -> None:
+        self.response = response
+        self.next = offset  # the offset of the next byte `take` returns
+        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=depth)
+        self._pending = b""
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._pump, args=(chunk,), name="object-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _pump(self, chunk: int) -> None:
+        try:
+            while not self._stopped.is_set():
+                data = self.response.read(chunk)
+                self._put(data or None)
+                if not data:
+                    return
+        except BaseException as exc:  # handed to the reader, which raises it in its own thread
+            self._put(exc)
+
+    def _put(self, item: bytes | BaseException | None) -> None:
+        while not self._stopped.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def take(self, length: int) -> bytes:
+        """The next `length` bytes of the object (fewer only at its end)."""
+        pieces = [self._pending] if self._pending else []
+        held = len(self._pending)
+        while held < length:
+            item = self._queue.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            pieces.append(item)
+            held += len(item)
+        joined = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        data, self._pending = joined[:length], joined[length:]
+        self.next += len(data)
+        return data
+
+    def close(self) -> None:
+        self._stopped.set()
+        self.response.close()
+        self.response.release_conn()
+        self._thread.join(_JOIN_S)
+
+
+class ObjectSource:
+    """`read_range(offset, length)` over one version of one object (see the module docstring).
+
+    `failure` keeps the first S3 or connection error met, since the checks that read through it
+    would take it for a damaged file.
+    """
+
+    def __init__(
+        self, client: Minio, bucket: str, key: str, *, size: int, etag: str, read_ahead: int = READ_AHEAD_BLOCKS
+    ) -> None:
+        self._client = client
+        self._bucket = bucket
+        self._key = key
+        self._size = size
+        self._headers: dict[str, str | list[str] | tuple[str]] = {"If-Match": '"' + etag.strip('"') + '"'}
+        self._read_ahead = read_ahead
+        self._stream: _Stream | None = None
+        self._last_end = -1
+        self.failure: StorageError | None = None
+        self.requests = 0
+
+    def __call__(self, offset: int, length: int) -> bytes:
+        try:
+            return self._read(offset, length)
+        except (S3Error, urllib3.exceptions.HTTPError, OSError) as exc:
+            self.failure = self.failure or storage_error(exc)
+            raise self.failure from exc
+
+    def _read(self, offset: int, length: int) -> bytes:
+        if self._stream is not None and offset == self._stream.next:
+            return self._stream.take(length)
+        self.close()
+        if offset == self._last_end and offset + length < self._size:
+            # The second block in a row: the caller is scanning, so stream the rest of the object.
+            self._stream = _Stream(self._get(offset, 0), offset, depth=self._read_ahead, chunk=length)
+            return self._stream.take(length)
+        response = self._get(offset, length)
+        try:
+            data: bytes = response.read()
+        finally:
+            response.close()
+            response.release_conn()
+        self._last_end = offset + len(data)
+        return data
+
+    def _get(self, offset: int, length: int) -> Any:
+        self.requests += 1
+        return self._client.get_object(self._bucket, self._key, offset, length, request_headers=self._headers)
+
+    def close(self) -> None:
+        """Stop a streaming GET (a jump elsewhere, or the end of the check)."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            self._last_end = stream.next
+            stream.close()
+
+    def __enter__(self) -> "ObjectSource":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def check_object(
+    config: StoreConfig,
+    key: str,
+    *,
+    size: int,
+    etag: str,
+    slot: SlotConfig,
+    names: Sequence[str] = (),
+    filename: str | None = None,
+) -> CheckResult:
+    """`check_file` on the object `key` at version `etag` of `size` bytes, read from S3 in bounded
+    pieces (at most CACHE_BLOCKS + READ_AHEAD_BLOCKS blocks of BLOCK_BYTES held at once).
+
+    Raises ObjectChanged when the object is no longer that version, and StorageError (or
+    StorageUnavailable) when S3 fails: those say nothing about the file, so the caller retries.
+    Its arguments pickle, so it runs under `storage.sandbox.run_bounded`.
+    """
+    store = ObjectStore(config)
+    with ObjectSource(store.client, config.bucket, key, size=size, etag=etag) as source:
+        reader = RangedReader(source, size, block_size=BLOCK_BYTES, cache_blocks=CACHE_BLOCKS)
+        result = check_file(slot, cast(BinaryIO, reader), size, names=names, filename=filename)
+    if source.failure is not None:
+        raise source.failure
+    return result
+
+
+__all__ = ["BLOCK_BYTES", "CACHE_BLOCKS", "READ_AHEAD_BLOCKS", "ObjectChanged", "ObjectSource", "check_object"]

@@ -1,0 +1,81 @@
+"""Checking objects where they lie in S3 (embedded SeaweedFS or TEST_S3_ENDPOINT): streamed once for
+the checksum, bounded ranged reads for the content, pinned to one version, S3 failures not verdicts."""
+
+import hashlib
+import io
+import tracemalloc
+import uuid
+from functools import partial
+
+import pytest
+import urllib3
+
+from storage import ObjectChanged, ObjectStore, StorageUnavailable, StoreConfig, samples
+from storage.checks import DEFAULT_SLOTS, RangedReader, check_file
+from storage.remote import BLOCK_BYTES, ObjectSource, check_object
+from storage.sandbox import run_bounded
+
+MIB = 1024 * 1024
+
+
+@pytest.fixture
+async def store(s3):
+    instance = ObjectStore(
+        StoreConfig(endpoint=s3.s3_endpoint, access_key=s3.s3_access_key, secret_key=s3.s3_secret_key, bucket="contest")
+    )
+    await instance.ensure_bucket(["http://127.0.0.1:8000"])
+    return instance
+
+
+async def put_video(store, size, duration_s=150):
+    key = f"test/{uuid.uuid4().hex}.mp4"
+    buffer = io.BytesIO()
+    samples.write_mp4(buffer, duration_s=duration_s, size=size)
+    info = await store.put(key, buffer.getvalue(), "video/mp4")
+    return key, info, buffer.getvalue()
+
+
+async def test_a_video_in_s3_is_checked_with_one_stream_for_its_checksum(store):
+    key, info, data = await put_video(store, 24 * MIB)
+    with ObjectSource(store.client, store.bucket, key, size=info.size, etag=info.etag) as source:
+        reader = RangedReader(source, info.size, block_size=BLOCK_BYTES, cache_blocks=4)
+        tracemalloc.start()
+        try:
+            result = check_file(DEFAULT_SLOTS["demo_video"], reader, info.size)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert result.ok, result.problems
+    assert result.facts.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.facts.duration_s == pytest.approx(150)
+    # A ranged GET for the first block, one stream for the rest, a few jumps for the boxes.
+    assert source.requests <= 8
+    assert peak < 24 * MIB, f"peak {peak / MIB:.1f} MiB"
+
+
+async def test_check_object_runs_in_a_bounded_child(store):
+    key, info, _ = await put_video(store, 3 * MIB, duration_s=240)
+    check = partial(check_object, store.config, key, size=info.size, etag=info.etag, slot=DEFAULT_SLOTS["demo_video"])
+    result = await run_bounded(check, timeout_s=60, memory_mb=256)
+    assert not result.ok and [m.id for m in result.problems] == ["video_too_long"]
+
+
+async def test_an_object_replaced_after_it_was_recorded_is_not_checked(store):
+    key, info, _ = await put_video(store, 2 * MIB)
+    await store.put(key, samples.mp4_bytes(10), "video/mp4")
+    with pytest.raises(ObjectChanged):
+        check_object(store.config, key, size=info.size, etag=info.etag, slot=DEFAULT_SLOTS["demo_video"])
+
+
+async def test_a_failing_s3_is_raised_not_taken_for_a_damaged_file(store, monkeypatch):
+    key, info, _ = await put_video(store, 6 * MIB)
+    real_get = ObjectSource._get
+
+    def flaky(self, offset, length):
+        if self.requests >= 1:  # the stream after the first block breaks off
+            raise urllib3.exceptions.ProtocolError("connection reset")
+        return real_get(self, offset, length)
+
+    monkeypatch.setattr(ObjectSource, "_get", flaky)
+    with pytest.raises(StorageUnavailable):
+        check_object(store.config, key, size=info.size, etag=info.etag, slot=DEFAULT_SLOTS["demo_video"])
