@@ -8,6 +8,7 @@ from litestar.static_files import create_static_files_router
 from contest.lib.guards import public
 from frontend import flash
 from frontend.accounts import AccountPages
+from frontend.apidocs import ApiReferencePages
 from frontend.console import ConsolePages
 from frontend.dev import DevMailPages
 from frontend.pages import PagesController
@@ -26,6 +27,7 @@ def create_frontend_router() -> Router:
             TeamPages,
             ConsolePages,
             DevMailPages,
+            ApiReferencePages,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], guards=[public], include_in_schema=False
             ),

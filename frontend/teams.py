@@ -6,7 +6,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from contest.contests import service as contests
 from contest.lib.errors import InvalidState, NotFound
@@ -78,8 +78,13 @@ class TeamPages(Controller):
     guards = [authenticated]
 
     @get("/my/team")
-    async def my_team(self, request: Request[Any, Any, Any], rt: Rt, actor: Actor) -> Template:
-        """The student's team with what to do next, or the forms to create or join one."""
+    async def my_team(self, request: Request[Any, Any, Any], rt: Rt, actor: Actor) -> Response[Any] | Template:
+        """The student's team with what to do next, or the forms to create or join one. Teachers
+        advise teams rather than join them: their page is "my teams"."""
+        if actor.kind == "teacher":
+            return Redirect("/my/advised", status_code=303)
+        if actor.kind != "student":
+            return render(request, "message.html", {"title": "My team", "message": "Only students form teams."})
         contest = await contests.portal_contest()
         team = await queries.my_team(rt, actor, contest.id)
         return render(

@@ -88,6 +88,13 @@ def choose_ports(previous: dict[str, int], names: tuple[str, ...]) -> dict[str, 
         if port:
             log.warning("port %s (%s) is taken by another program; choosing another", port, name)
         ports[name] = free_port(set(ports.values()))
+    if "admin" in ports and "admin_grpc" in ports:
+        # weed mini's plugin worker dials the admin server's gRPC at admin + 10000 whatever
+        # -admin.port.grpc says, and retries every five seconds for ever: keep that relation.
+        others = set(ports.values()) - {ports["admin"], ports["admin_grpc"]}
+        while ports["admin"] + 10000 in others or not port_is_free(ports["admin"] + 10000):
+            ports["admin"] = free_port(others)
+        ports["admin_grpc"] = ports["admin"] + 10000
     return ports
 
 

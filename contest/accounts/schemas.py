@@ -1,11 +1,26 @@
 """Request and response bodies of the accounts API."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 import msgspec
 
 from contest.lib.schemas import Email, Id, Line32, Line100, Name, Patch, Reason, Secret
+
+class AccountKind(StrEnum):
+    STUDENT = "student"
+    TEACHER = "teacher"
+    # Judges and organizers who are neither (industry experts, staff).
+    STAFF = "staff"
+
+
+class TeacherStatus(StrEnum):
+    NOT_TEACHER = "n/a"
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
 
 Language = Literal["zh-CN", "en"]
 Password = Annotated[str, msgspec.Meta(max_length=200)]

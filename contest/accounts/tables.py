@@ -13,22 +13,9 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from contest.contests.tables import Contest
+from contest.accounts.schemas import AccountKind, TeacherStatus
 from contest.lib.principal import Role
 from contest.regions.tables import Region, University
-
-
-class AccountKind(StrEnum):
-    STUDENT = "student"
-    TEACHER = "teacher"
-    # Judges and organizers who are neither (industry experts, staff).
-    STAFF = "staff"
-
-
-class TeacherStatus(StrEnum):
-    NOT_TEACHER = "n/a"
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    REJECTED = "rejected"
 
 
 class User(Table, tablename="users"):

@@ -5,7 +5,9 @@ settings and bind it to every table explicitly, so a test (or a second process) 
 whole ORM at another database without touching the environment.
 """
 
+import contextlib
 import contextvars
+import io
 import json
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -152,11 +154,18 @@ def after_commit(callback: AfterCommit) -> None:
     callbacks.append(callback)
 
 
-async def migrate() -> None:
-    """Apply every pending migration of every app, in dependency order."""
-    result = await run_forwards(app_name="all")
+async def migrate() -> int:
+    """Apply every pending migration of every app, in dependency order; returns how many ran.
+
+    Piccolo's own report (which counts pending migrations as "already complete" on an empty
+    database) is kept for a failure only."""
+    pending = len(await pending_migrations())
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):
+        result = await run_forwards(app_name="all")
     if not result.success:
-        raise RuntimeError(f"migration failed: {result.message}")
+        raise RuntimeError(f"migration failed: {result.message}\n{report.getvalue()}")
+    return pending
 
 
 async def pending_migrations() -> list[str]:

@@ -17,7 +17,7 @@ import uvicorn
 from contest.accounts import service as accounts
 from contest.accounts import staff
 from contest.accounts.passwords import hasher_for
-from contest.accounts.tables import AccountKind
+from contest.accounts.schemas import AccountKind
 from contest.lib import db
 from contest.lib.clock import SystemClock
 from contest.lib.principal import Role
@@ -74,7 +74,9 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> An
 async def _prepare(settings: Settings, *, migrate: bool, demo: bool) -> None:
     """Before serving: migrations (applied or required), reference data, bucket, demo seed."""
     if migrate:
-        await db.migrate()
+        applied = await db.migrate()
+        if applied:
+            print(f"contest: applied {applied} database migration(s)", flush=True)
     await db.require_migrated()
     await ensure_regions()
     if settings.s3_endpoint:
@@ -86,12 +88,13 @@ async def _prepare(settings: Settings, *, migrate: bool, demo: bool) -> None:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    async def work() -> None:
-        await db.migrate()
+    async def work() -> int:
+        applied = await db.migrate()
         await ensure_regions()
+        return applied
 
-    asyncio.run(_with_db(settings, work))
-    print("contest: database is up to date")
+    applied = asyncio.run(_with_db(settings, work))
+    print(f"contest: database is up to date ({applied} migration(s) applied)")
     return 0
 
 
@@ -214,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Readiness probes of the embedded S3 retry on purpose; urllib3 would log each refused connect.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+    # Piccolo says which SQLite version it found at every connection.
+    logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
     try:
         result: int = args.run(settings, args)
     except db.MigrationsPending as exc:

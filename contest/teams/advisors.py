@@ -5,6 +5,7 @@ from typing import Any
 
 from contest.accounts import service as accounts
 from contest.accounts.schemas import Account
+from contest.accounts.schemas import AccountKind
 from contest.accounts.tokens import digest, new_secret
 from contest.contests import service as contests
 from contest.lib.audit import service as audit
@@ -161,6 +162,8 @@ async def end_advisorships(clock: Clock, teacher_id: int) -> None:
 
 async def advised_teams(rt: Runtime, actor: Principal) -> list[AdvisedTeamOut]:
     """The teams a teacher advises (with their roster) or is asked to advise, newest first."""
+    if actor.kind != AccountKind.TEACHER.value:
+        raise Forbidden("Only teachers advise teams.")
     rows = (
         await TeamAdvisor.select(
             TeamAdvisor.team.as_alias("team_id"),

@@ -1,7 +1,7 @@
 """The teams domain answering the questions of the domains below it (wired by the shell)."""
 
 from contest.accounts import service as accounts
-from contest.accounts.tables import AccountKind
+from contest.accounts.schemas import AccountKind
 from contest.lib.clock import Clock
 from contest.lib.errors import InvalidState
 from contest.lib.runtime import RosterFacts
