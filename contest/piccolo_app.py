@@ -16,6 +16,7 @@ APP_CONFIG = AppConfig(
             "contest.lib.outbox.tables",
             "contest.teams.tables",
             "contest.lib.mail.tables",
+            "contest.rounds.tables",
         ],
         exclude_imported=True,
     ),

@@ -71,6 +71,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # connection just as a request is being sent on it.
     http_keep_alive_seconds: Positive = 75
     log_level: Annotated[str, msgspec.Meta(pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+    # Entry uploads: how long a presigned upload address stays valid; the part size of multipart
+    # uploads (files above it go in parts, smaller ones in one POST); how long an unfinished upload
+    # may be resumed before the clean-up job discards it.
+    upload_url_minutes: Annotated[int, msgspec.Meta(ge=1, le=24 * 60)] = 15
+    upload_part_mib: Annotated[int, msgspec.Meta(ge=5, le=512)] = 8
+    upload_resume_hours: Annotated[int, msgspec.Meta(ge=1, le=30 * 24)] = 48
 
     @property
     def var_path(self) -> Path:
