@@ -60,7 +60,10 @@ def raise_worst(problem: Problem, assigned: np.ndarray, budget: float, max_moves
     spent, or after `max_moves`. Returns (moves, affinity spent). Mutates `assigned`.
     """
     state = _State(problem, assigned)
-    holders = [list(np.flatnonzero(assigned[:, j])) for j in range(problem.m)]
+    judges, entries = np.nonzero(assigned.T)
+    holders: list[list[int]] = [[] for _ in range(problem.m)]
+    for j, e in zip(judges.tolist(), entries.tolist(), strict=True):
+        holders[j].append(e)
     version = np.zeros(problem.n, dtype=np.int64)
     heap = [(float(state.mean[e]), 0, int(e)) for e in np.flatnonzero(problem.k > 0)]
     heapq.heapify(heap)

@@ -27,8 +27,8 @@ def reassign(instance: Instance | Mapping[str, Any], current: Sequence[Pair], ch
         instance = decode_instance(instance)
     entry_index = {e.id: i for i, e in enumerate(instance.entries)}
     judge_index = {j.id: i for i, j in enumerate(instance.judges)}
-    problems = pair_indices(current, "assignment", entry_index, judge_index)[3]
-    problems += pair_indices(change.forbid, "change", entry_index, judge_index)[3]
+    problems = pair_indices(current, "assignment", entry_index, judge_index)[2]
+    problems += pair_indices(change.forbid, "change", entry_index, judge_index)[2]
     problems += [message("unknown_judge", field="change", judge=j) for j in change.remove_judges if j not in judge_index]
     problems += [message("unknown_entry", field="change", entry=e) for e in change.add_judge if e not in entry_index]
     if problems:

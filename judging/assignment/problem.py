@@ -6,6 +6,7 @@ well within the contest's scale (6,000 teams, 1,000 judges).
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -84,21 +85,20 @@ def _codes(values: Iterable[str | None], names: dict[str, int]) -> np.ndarray:
 
 def pair_indices(
     pairs: Sequence[Sequence[object]], field: str, entries: dict[str, int], judges: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, list[tuple[object, ...]], list[Message]]:
-    """Entry and judge indices of the first two columns of `pairs` and all its columns, or messages
-    naming the unknown ids (`field` says where they were found)."""
+) -> tuple[np.ndarray, np.ndarray, list[Message]]:
+    """Entry and judge indices of the first two columns of `pairs`, or messages naming the unknown ids
+    (`field` says where they were found)."""
     empty = np.zeros(0, dtype=np.int64)
     if not pairs:
-        return empty, empty, [], []
-    columns = list(zip(*pairs, strict=False))
+        return empty, empty, []
     try:
-        es = np.fromiter(map(entries.__getitem__, columns[0]), dtype=np.int64, count=len(pairs))
-        js = np.fromiter(map(judges.__getitem__, columns[1]), dtype=np.int64, count=len(pairs))
+        es = np.fromiter(map(entries.__getitem__, map(itemgetter(0), pairs)), dtype=np.int64, count=len(pairs))
+        js = np.fromiter(map(judges.__getitem__, map(itemgetter(1), pairs)), dtype=np.int64, count=len(pairs))
     except KeyError:
-        problems = [message("unknown_entry", field=field, entry=str(e)) for e in columns[0] if e not in entries]
-        problems += [message("unknown_judge", field=field, judge=str(j)) for j in columns[1] if j not in judges]
-        return empty, empty, [], capped(_unique(problems))
-    return es, js, columns, []
+        problems = [message("unknown_entry", field=field, entry=str(p[0])) for p in pairs if p[0] not in entries]
+        problems += [message("unknown_judge", field=field, judge=str(p[1])) for p in pairs if p[1] not in judges]
+        return empty, empty, capped(_unique(problems))
+    return es, js, []
 
 
 def _unique(messages: list[Message]) -> list[Message]:
@@ -134,13 +134,13 @@ def prepare(instance: Instance) -> Problem:
         raise InstanceError(problems)
     n, m = len(instance.entries), len(instance.judges)
 
-    ae, aj, columns, bad = pair_indices(instance.affinity, "affinity", entry_index, judge_index)
-    ce, cj, _, bad_conflicts = pair_indices(instance.conflicts, "conflicts", entry_index, judge_index)
-    pe, pj, _, bad_pins = pair_indices(instance.pins, "pins", entry_index, judge_index)
+    ae, aj, bad = pair_indices(instance.affinity, "affinity", entry_index, judge_index)
+    ce, cj, bad_conflicts = pair_indices(instance.conflicts, "conflicts", entry_index, judge_index)
+    pe, pj, bad_pins = pair_indices(instance.pins, "pins", entry_index, judge_index)
     problems = bad + bad_conflicts + bad_pins
     affinity = np.zeros((n, m))
     if len(ae):
-        values = np.array(columns[2], dtype=np.float64)
+        values = np.fromiter(map(itemgetter(2), instance.affinity), dtype=np.float64, count=len(ae))
         not_finite = np.flatnonzero(~np.isfinite(values))
         problems += capped(
             [message("affinity_not_finite", entry=instance.entries[ae[i]].id, judge=instance.judges[aj[i]].id) for i in not_finite]

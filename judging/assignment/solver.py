@@ -11,10 +11,12 @@ What each stage guarantees:
    [min, max], at most one judge per university (the entry x university node), pins kept.
 2. Total affinity: costs are affinities scaled to integers (resolution max|a| / 2^23). University
    nodes are added lazily: the first flow has them only where two judges of one university are
-   among an entry's best few; a violated university gets its node and the flow is solved again. The
-   last flow is a relaxation whose optimum obeys every rule, so it is optimal for the full network,
-   whose LP relaxation is integral. The returned `affinity_bound` is certified: flow objective +
-   the most the load term could have cost + rounding, so total_affinity >= (1 - 1e-4) * bound.
+   among an entry's best few, so it is a relaxation of the full network (whose LP relaxation is
+   integral) and its objective bounds the optimum. If it breaks the university rule for a few entries,
+   those entries alone are re-solved with every node; if that loses more than the tolerance, violated
+   universities get their nodes and the flow runs again, until its optimum obeys the rule (then it is
+   optimal for the full network). The returned `affinity_bound` is certified: the relaxation's
+   objective + the most the load term could have cost + rounding; total_affinity >= (1 - 1e-4) * bound.
 3. Load evenness: the judge -> sink arcs carry an increasing (convex) cost per unit of load, so among
    assignments of equal scaled affinity the flow takes the most even loads (least sum of squares);
    if this term ever costs more than the tolerance, the flow is solved again without it.
@@ -56,14 +58,29 @@ def solve(instance: Instance | Mapping[str, Any]) -> Solution:
 @dataclass
 class _Flow:
     chosen: np.ndarray  # (entries, judges) bool, the pairs the flow chose besides the pins
-    scaled: int  # sum of the chosen pairs' scaled affinities
-    load_cost: int  # what the load term cost
+    # The certificate, from a flow that is a relaxation of the full network (the lazy one):
+    scaled: int  # its chosen pairs' scaled affinities, summed
+    load_cost: int  # what its load term cost
     load_top: int  # the most the load term could cost for the same flow
     scale: float
     span: float  # largest |affinity| of a free pair
     rounding: float  # largest |affinity * scale - scaled affinity| over the free pairs
     rounds: int
     university_nodes: int
+
+
+@dataclass
+class _Network:
+    """The flow's arcs and supplies; pairs are (entry, judge) index arrays in entry order."""
+
+    pe: np.ndarray
+    pj: np.ndarray
+    scaled: np.ndarray
+    cost: np.ndarray
+    scale: float
+    span: float
+    rounding: float
+    university_key: np.ndarray | None
 
 
 def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_worst: bool = True) -> Solution:
@@ -81,22 +98,26 @@ def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_w
     if errors:
         return _infeasible(errors + remarks)
 
-    weight = 0 if keep is not None else LOAD_WEIGHT
-    flow = _optimise(problem, residual, keep, weight)
-    if flow is None:
-        return _infeasible(explain.cut_explanations(problem, residual) + remarks)
-    stages = Stages(flow_rounds=flow.rounds, university_nodes=flow.university_nodes, load_weight=weight)
-    total = float(problem.affinity[flow.chosen].sum() + problem.affinity[problem.pins].sum())
+    pinned_total = float(problem.affinity[problem.pins].sum())
+    stages = Stages()
     bound = None
-    if keep is None:
-        bound = _bound(problem, flow, weight)
-        if bound - total > TOLERANCE * abs(bound) and weight:
-            flow = _optimise(problem, residual, None, 0)
-            assert flow is not None  # the same network without the load term
-            stages = Stages(flow_rounds=stages.flow_rounds + flow.rounds, university_nodes=flow.university_nodes)
-            total = float(problem.affinity[flow.chosen].sum() + problem.affinity[problem.pins].sum())
-            bound = _bound(problem, flow, 0)
+    # Cheapest first: a repaired relaxation with the load term; then the exact lazy flow; then the
+    # exact flow without the load term, in case that term cost more than the tolerance.
+    attempts = [(0, False)] if keep is not None else [(LOAD_WEIGHT, True), (LOAD_WEIGHT, False), (0, False)]
+    for weight, repair in attempts:
+        flow = _optimise(problem, residual, keep, weight, repair)
+        if flow is None:
+            return _infeasible(explain.cut_explanations(problem, residual) + remarks)
+        stages.flow_rounds += flow.rounds
+        stages.university_nodes = flow.university_nodes
+        stages.load_weight = weight
+        total = float(problem.affinity[flow.chosen].sum()) + pinned_total
+        if keep is not None:
+            break
+        bound = _bound(problem, flow, weight) + pinned_total
         stages.affinity_gap = bound - total
+        if bound - total <= TOLERANCE * abs(bound):
+            break
     assigned = flow.chosen | problem.pins
 
     if improve_worst and bound is not None:
@@ -109,72 +130,129 @@ def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_w
     return _solution(problem, assigned, bound, stages, remarks)
 
 
-def _optimise(problem: Problem, residual: Residual, keep: np.ndarray | None, weight: int) -> _Flow | None:
-    """The min-cost flow with university nodes added lazily; None when no assignment exists."""
-    n, m = problem.n, problem.m
+def _network(problem: Problem, residual: Residual, keep: np.ndarray | None) -> _Network:
     pe, pj = np.nonzero(residual.free)
     values = problem.affinity[pe, pj]
     span = float(np.abs(values).max()) if len(values) else 0.0
     if span < TINY:
         span = 0.0  # treated as all zero: scaling such values would overflow
-    need = int(residual.k.sum())
-    if keep is None:
-        scale = COST_SPAN / span if span > 0 else 1.0
-        scaled = np.rint(values * scale).astype(np.int64) if span > 0 else np.zeros(len(values), dtype=np.int64)
-        cost = -scaled
-    else:
+    scale = (COST_SPAN if keep is None else KEEP_SPAN) / span if span > 0 else 1.0
+    scaled = np.rint(values * scale).astype(np.int64) if span > 0 else np.zeros(len(values), dtype=np.int64)
+    cost = -scaled
+    if keep is not None:
         # Each kept pair is worth more than any spread of affinity over all the flow's pairs, so the
         # flow keeps as many as it can before it looks at affinity.
-        scale = KEEP_SPAN / span if span > 0 else 1.0
-        scaled = np.rint(values * scale).astype(np.int64) if span > 0 else np.zeros(len(values), dtype=np.int64)
-        bonus = need * int(scaled.max() - scaled.min() + 1) + 1 if len(scaled) else 1
-        cost = -(scaled + bonus * keep[pe, pj].astype(np.int64))
+        bonus = int(residual.k.sum()) * int(scaled.max() - scaled.min() + 1) + 1 if len(scaled) else 1
+        cost = cost - bonus * keep[pe, pj].astype(np.int64)
     rounding = float(np.abs(values * scale - scaled).max()) if len(values) and span > 0 else 0.0
+    key = pe * problem.n_universities + problem.judge_university[pj] if problem.one_per_university else None
+    return _Network(pe, pj, scaled, cost, scale, span, rounding, key)
 
+
+def _optimise(problem: Problem, residual: Residual, keep: np.ndarray | None, weight: int, repair: bool) -> _Flow | None:
+    """The min-cost flow with university nodes added lazily; None when no assignment exists.
+
+    The first flow has university nodes only where they are likely to matter. If it breaks the rule for
+    a few entries and `repair` is set, those entries alone are solved again with every university node
+    (the others keep their judges): the first flow still certifies the bound. Otherwise the violated
+    universities get their nodes and the flow runs again (after LAZY_ROUNDS, with every node)."""
+    n, m = problem.n, problem.m
+    net = _network(problem, residual, keep)
+    need = int(residual.k.sum())
     supplies = np.concatenate([residual.k, -residual.lo, [-(need - int(residual.lo.sum()))]])
-    load_tails, load_caps, load_costs = _load_arcs(problem, residual, weight)
-    university_key = pe * problem.n_universities + problem.judge_university[pj] if problem.one_per_university else None
-    selected = _likely_groups(problem, residual, pe, pj) if university_key is not None else None
+    room = np.maximum(np.minimum(residual.hi, np.bincount(net.pj, minlength=m)) - residual.lo, 0)
+    mean_load = -(-int(problem.k.sum()) // max(m, 1))
+    load_arcs = _load_arcs(n, residual.pinned_load + residual.lo, room, weight, mean_load)
+    selected = _likely_groups(residual, net) if net.university_key is not None else None
 
     for round_number in range(1, LAZY_ROUNDS + 2):
-        solved = _flow_once(n, m, problem.n_universities, pe, pj, cost, university_key, selected, supplies, load_tails, load_caps, load_costs)
+        solved = _flow_once(n, m, problem.n_universities, net.pe, net.pj, net.cost, net.university_key, selected, supplies, load_arcs)
         if solved is None:
             return None
         on_pairs, load_flow, groups = solved
-        bad = _violations(university_key, on_pairs)
+        bad = _violations(net.university_key, on_pairs)
+        rounds = round_number
+        if bad.size and repair and round_number == 1:
+            fixed = _repair(problem, residual, net, on_pairs, bad, weight, mean_load)
+            if fixed is not None:
+                on_pairs, bad, rounds = fixed, bad[:0], 2
         if bad.size == 0:
             chosen = np.zeros((n, m), dtype=bool)
-            chosen[pe[on_pairs], pj[on_pairs]] = True
+            chosen[net.pe[on_pairs], net.pj[on_pairs]] = True
             return _Flow(
                 chosen=chosen,
-                scaled=int(scaled[on_pairs].sum()),
-                load_cost=int((load_flow * load_costs).sum()),
-                load_top=_top_units(load_caps, load_costs, int(load_flow.sum())),
-                scale=scale,
-                span=span,
-                rounding=rounding,
-                rounds=round_number,
+                scaled=int(net.scaled[solved[0]].sum()),
+                load_cost=int((load_flow * load_arcs[2]).sum()),
+                load_top=_top_units(load_arcs[1], load_arcs[2], int(load_flow.sum())),
+                scale=net.scale,
+                span=net.span,
+                rounding=net.rounding,
+                rounds=rounds,
                 university_nodes=groups,
             )
-        assert university_key is not None and selected is not None
+        assert net.university_key is not None and selected is not None
         if round_number >= LAZY_ROUNDS:
             selected[:] = True
         else:
-            selected |= np.isin(university_key, bad)
+            # Broadly: a violated university tends to be one with many judges, wanted by other entries too.
+            universities = problem.n_universities
+            selected |= np.isin(net.pe, bad // universities) | np.isin(net.university_key % universities, bad % universities)
     raise AssertionError("the flow with every university node obeys the university rule")
 
 
-def _likely_groups(problem: Problem, residual: Residual, pe: np.ndarray, pj: np.ndarray) -> np.ndarray:
+def _repair(
+    problem: Problem,
+    residual: Residual,
+    net: _Network,
+    on_pairs: np.ndarray,
+    bad: np.ndarray,
+    weight: int,
+    mean_load: int,
+) -> np.ndarray | None:
+    """Re-solve only the entries whose judges broke the university rule, with every university node,
+    the other entries keeping their judges; the pairs used, or None if those entries cannot be served."""
+    m, universities = problem.m, problem.n_universities
+    entries = np.unique(bad // universities)
+    inside = np.isin(net.pe, entries)
+    fixed = np.bincount(net.pj[on_pairs & ~inside], minlength=m)
+    lo = np.maximum(residual.lo - fixed, 0)
+    hi = residual.hi - fixed
+    k = residual.k[entries]
+    if lo.sum() > k.sum():
+        return None
+    sub_e = np.searchsorted(entries, net.pe[inside])
+    sub_j = net.pj[inside]
+    supplies = np.concatenate([k, -lo, [-(int(k.sum()) - int(lo.sum()))]])
+    room = np.maximum(np.minimum(hi, np.bincount(sub_j, minlength=m)) - lo, 0)
+    arcs = _load_arcs(len(entries), residual.pinned_load + fixed + lo, room, weight, mean_load)
+    key = sub_e * universities + problem.judge_university[sub_j]
+    everything = np.ones(len(sub_e), dtype=bool)
+    solved = _flow_once(len(entries), m, universities, sub_e, sub_j, net.cost[inside], key, everything, supplies, arcs)
+    if solved is None:
+        return None
+    repaired = on_pairs & ~inside
+    repaired[np.flatnonzero(inside)[solved[0]]] = True
+    return repaired
+
+
+def _likely_groups(residual: Residual, net: _Network) -> np.ndarray:
     """Pairs whose university gets a node in the first flow: those among an entry's best few judges
-    (4k + 4 by affinity), and every pair of an entry needing more judges than usual."""
+    (8k + 8 by affinity: under tight loads entries reach well below their first choices), and every pair
+    of an entry needing more judges than usual."""
     needed = residual.k[residual.k > 0]
     typical = int(np.median(needed)) if needed.size else 1
-    top = 4 * typical + 4
-    if top >= problem.m:
-        return np.ones(len(pe), dtype=bool)
-    ranked = np.where(residual.free, problem.affinity, -np.inf)
-    threshold = np.partition(ranked, problem.m - top, axis=1)[:, problem.m - top]
-    return np.asarray((problem.affinity[pe, pj] >= threshold[pe]) | (residual.k[pe] > typical))
+    top = 8 * typical + 8
+    n = len(residual.k)
+    counts = np.bincount(net.pe, minlength=n)
+    width = int(counts.max()) if n else 0
+    if top >= width:
+        return np.ones(len(net.pe), dtype=bool)
+    # Each entry's pairs side by side (pairs come in entry order), to find its top-th best affinity.
+    column = np.arange(len(net.pe)) - (np.cumsum(counts) - counts)[net.pe]
+    table = np.full((n, width), np.iinfo(np.int64).min, dtype=np.int64)
+    table[net.pe, column] = net.scaled
+    threshold = np.partition(table, width - top, axis=1)[:, width - top]
+    return np.asarray((net.scaled >= threshold[net.pe]) | (residual.k[net.pe] > typical))
 
 
 def _violations(university_key: np.ndarray | None, on_pairs: np.ndarray) -> np.ndarray:
@@ -185,18 +263,16 @@ def _violations(university_key: np.ndarray | None, on_pairs: np.ndarray) -> np.n
     return np.asarray(keys[counts > 1])
 
 
-def _load_arcs(problem: Problem, residual: Residual, weight: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Judge -> sink arcs beyond each judge's minimum: one unit arc per load level with cost
-    weight x level (convex), up to twice the mean load, then one arc for the rest at the last level's
-    cost. Without weight, one free arc per judge."""
-    m = problem.m
-    judges = problem.n + np.arange(m)
-    room = np.minimum(residual.hi, residual.free.sum(axis=0)) - residual.lo
-    room = np.maximum(room, 0)
+def _load_arcs(
+    first_judge: int, start: np.ndarray, room: np.ndarray, weight: int, mean_load: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Judge -> sink arcs beyond each judge's forced load `start`, `room` units in all: one unit arc per
+    load level with cost weight x level (convex), up to twice the mean load, then one arc for the rest
+    at the last level's cost. Without weight, one free arc per judge."""
+    m = len(start)
+    judges = first_judge + np.arange(m)
     if weight == 0:
         return judges, room, np.zeros(m, dtype=np.int64)
-    mean_load = -(-int(problem.k.sum()) // max(m, 1))
-    start = residual.pinned_load + residual.lo  # the load already reached before these arcs
     units = np.clip(2 * mean_load + 2 - start, 0, room)
     unit_tails = np.repeat(judges, units)
     offsets = np.arange(units.sum()) - np.repeat(np.cumsum(units) - units, units)
@@ -227,9 +303,7 @@ def _flow_once(
     university_key: np.ndarray | None,
     selected: np.ndarray | None,
     supplies: np.ndarray,
-    load_tails: np.ndarray,
-    load_caps: np.ndarray,
-    load_costs: np.ndarray,
+    load_arcs: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, int] | None:
     """One min-cost flow; returns (pairs used, flow on the load arcs, university nodes) or None if
     infeasible."""
@@ -249,29 +323,29 @@ def _flow_once(
         ones, zeros = np.ones(groups, dtype=np.int64), np.zeros(groups, dtype=np.int64)
         flow.add_arcs_with_capacity_and_unit_cost(keys[multi] // n_universities, node_of[multi], ones, zeros)
     pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, n + pj, np.ones(len(pe), dtype=np.int64), cost)
-    load_arcs = flow.add_arcs_with_capacity_and_unit_cost(load_tails, np.full(len(load_tails), sink), load_caps, load_costs)
+    load_tails, load_caps, load_costs = load_arcs
+    load_ids = flow.add_arcs_with_capacity_and_unit_cost(load_tails, np.full(len(load_tails), sink), load_caps, load_costs)
     flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
     status = flow.solve()
     if status == flow.INFEASIBLE:
         return None
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
-    return flow.flows(pair_arcs) > 0, flow.flows(load_arcs), groups
+    return flow.flows(pair_arcs) > 0, flow.flows(load_ids), groups
 
 
 def _bound(problem: Problem, flow: _Flow, weight: int) -> float:
-    """Certified upper bound on the LP relaxation's total affinity.
+    """Certified upper bound on the LP relaxation's total affinity of the pairs besides the pins.
 
     For any fractional assignment x of the network (a superset of the lazy network's constraints is a
     subset of its solutions), optimality of the flow gives scaled(x) <= flow.scaled + load(x) - load(flow)
     <= flow.scaled + load_top - load_cost; unscaling adds at most `rounding` per pair."""
-    pinned = float(problem.affinity[problem.pins].sum())
     if flow.span == 0:
-        return pinned  # every free pair has affinity 0
+        return 0.0  # every free pair has affinity 0
     pairs = int(flow.chosen.sum())
     slack = flow.load_top - flow.load_cost if weight else 0
     free_bound = (flow.scaled + slack + pairs * flow.rounding) / flow.scale
-    return float(free_bound + pinned)
+    return float(free_bound)
 
 
 def _infeasible(explanation: list[Message]) -> Solution:
