@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from contest.accounts import service as accounts
 from contest.contests import service as contests
 from contest.lib.errors import InvalidState, NotFound
 from contest.lib.guards import authenticated
@@ -28,6 +29,7 @@ from contest.teams.schemas import (
 )
 from frontend import flash
 from frontend.forms import Form, decode
+from frontend.steps import next_steps
 from frontend.templating import render
 
 Rt = NamedDependency[Runtime]
@@ -87,6 +89,7 @@ class TeamPages(Controller):
             return render(request, "message.html", {"title": "My team", "message": "Only students form teams."})
         contest = await contests.portal_contest()
         team = await queries.my_team(rt, actor, contest.id)
+        steps = next_steps(await accounts.profile(actor.user_id), contest, team, rt.clock.now())
         return render(
             request,
             "teams/my_team.html",
@@ -96,6 +99,8 @@ class TeamPages(Controller):
                 "is_leader": team is not None and team.leader_id == actor.user_id,
                 "me_id": actor.user_id,
                 "pending_answer": pending_answer(team, actor.user_id),
+                # What is left to do (done steps add nothing here: the page shows them).
+                "steps": [s for s in steps if s.state != "done"],
                 "form": {},
             },
         )

@@ -16,6 +16,7 @@ from contest.lib.clock import Clock
 from contest.lib.principal import SYSTEM, Principal, Role
 from contest.lib.runtime import Runtime
 from contest.lib.settings import load_settings
+from contest.regions.search import search_keys
 from contest.regions.tables import Province, Region, University
 from contest.shell.wiring import runtime_for
 
@@ -28,15 +29,17 @@ async def university(name: str = "", province: str = "北京", domains: str = ""
     n = next(_seq)
     row = await Province.select(Province.id, Province.region).where(Province.name_zh == province).first()
     assert row is not None
+    name = name or f"测试大学{n}"
+    pinyin, initials = search_keys(name)
     rows = await University.insert(
         University(
-            name_zh=name or f"测试大学{n}",
+            name_zh=name,
             name_en=f"Test University {n}",
             region=row["region"],
             province=row["id"],
             email_domains=domains or f"u{n}.edu.cn",
-            pinyin=f"ceshidaxue{n}",
-            initials=f"csdx{n}",
+            pinyin=pinyin,
+            initials=initials,
         )
     )
     return int(rows[0]["id"])

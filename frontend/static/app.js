@@ -49,7 +49,8 @@ function enhanceSelects() {
         option.hidden = Boolean(q) && option.value !== "" && !optionMatches(option, q);
         if (!option.hidden && option.value !== "" && first === null) first = option;
       });
-      if (q && first && (select.selectedOptions[0]?.hidden ?? true)) first.selected = true;
+      const current = select.selectedOptions[0];
+      if (q && first && (!current || current.hidden || current.value === "")) first.selected = true;
     });
     select.before(input);
   });

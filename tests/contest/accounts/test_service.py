@@ -183,3 +183,18 @@ async def test_inviting_staff_adds_a_grant_to_an_existing_account(service_db, cl
     assert principal.has_role(Role.JUDGE, contest_id) and not principal.has_role(Role.ORGANIZER, contest_id)
     token = await link_token("expert@tencent.com", "/reset?token=")
     await accounts.reset_password(rt, token, "Judge-password-2027")
+
+
+async def test_a_student_number_names_one_student_of_a_university(service_db, clock):
+    uni, other = await f.university(), await f.university()
+    await register(clock, email="a@u.edu.cn", university_id=uni, student_number="2024001")
+    with pytest.raises(Conflict) as raised:
+        await register(clock, email="b@u.edu.cn", university_id=uni, student_number="2024001")
+    assert raised.value.fields == {"student_number": "taken"}
+    assert await register(clock, email="c@u.edu.cn", university_id=other, student_number="2024001")
+
+
+async def test_a_teacher_is_not_asked_for_a_student_number(service_db, clock):
+    with pytest.raises(InvalidInput) as raised:
+        await register(clock, email="t@u.edu.cn", kind=AccountKind.TEACHER, student_number="2024001")
+    assert "student_number" in raised.value.fields
