@@ -9,6 +9,8 @@ from contest.accounts import staff
 from contest.contests.tables import Contest
 from contest.lib.principal import Role
 from contest.regions.tables import University
+from contest.teams import roster
+from contest.teams.schemas import TeamIn
 from tests import factories as f
 from tests.mailbox import deliver_mail, link
 
@@ -85,9 +87,6 @@ async def test_the_console_team_table_scrolls_on_a_phone(browser, live_server, e
     uni = await f.university(name="华中科技大学", province="湖北")
     contest_id, track_id = await f.contest(clock)
     leader = await f.user(clock, university_id=uni, email="leader@hust.edu.cn")
-    from contest.teams import roster  # noqa: PLC0415
-    from contest.teams.schemas import TeamIn  # noqa: PLC0415
-
     await roster.create_team(
         f.runtime(clock), await f.principal(leader), contest_id, TeamIn("一个名字相当长的团队", track_id)
     )
