@@ -2,7 +2,8 @@
 
 A seeded instance: 10,000 entries, 1,000 judges, k = 5, 8 regions plus national judges (scope
 "region"), universities with many entries at the big ones, about 2% of the in-scope pairs declared as
-conflicts, tight loads (every judge 30..51 reviews for a mean of 50: capacity 2% above demand), one judge per university.
+conflicts, tight loads (every judge 30..51 reviews for a mean of 50: capacity 2% above demand), one
+judge per university.
 
 Figures, all measured in this run:
 - affinity_ratio: the solver's total affinity over an upper bound on the LP relaxation (with the
@@ -52,7 +53,6 @@ def generate(seed: int, n_entries: int, n_judges: int, k: int) -> Instance:
     """A national-scale instance from `seed`."""
     rng = np.random.default_rng(seed)
     per_region = max(20, n_entries // 60)
-    univ_region = np.repeat(np.arange(len(REGIONS)), per_region)
     entry_region = rng.choice(len(REGIONS), size=n_entries, p=REGION_WEIGHTS)
     # Big universities send many entries: Zipf-like weights inside each region.
     popularity = 1.0 / np.arange(1, per_region + 1) ** 0.8
@@ -92,7 +92,12 @@ def generate(seed: int, n_entries: int, n_judges: int, k: int) -> Instance:
     return Instance(
         k=k,
         entries=[
-            Entry(id=entry_ids[i], university=f"u{entry_univ[i]}", region=REGIONS[entry_region[i]], track=TRACKS[entry_track[i]])
+            Entry(
+                id=entry_ids[i],
+                university=f"u{entry_univ[i]}",
+                region=REGIONS[entry_region[i]],
+                track=TRACKS[entry_track[i]],
+            )
             for i in range(n_entries)
         ],
         judges=[
@@ -106,8 +111,12 @@ def generate(seed: int, n_entries: int, n_judges: int, k: int) -> Instance:
             for j in range(n_judges)
         ],
         scope="region",
-        affinity=[(entry_ids[e], judge_ids[j], v) for e, j, v in zip(es.tolist(), js.tolist(), values.tolist(), strict=True)],
-        conflicts=[(entry_ids[e], judge_ids[j]) for e, j in zip(es[conflicted].tolist(), js[conflicted].tolist(), strict=True)],
+        affinity=[
+            (entry_ids[e], judge_ids[j], v) for e, j, v in zip(es.tolist(), js.tolist(), values.tolist(), strict=True)
+        ],
+        conflicts=[
+            (entry_ids[e], judge_ids[j]) for e, j in zip(es[conflicted].tolist(), js[conflicted].tolist(), strict=True)
+        ],
         one_judge_per_university=True,
     )
 
@@ -132,7 +141,9 @@ class Arrays:
             np.fromiter(map(self.entry_index.__getitem__, map(itemgetter(0), instance.affinity)), np.int64, count),
             np.fromiter(map(self.judge_index.__getitem__, map(itemgetter(1), instance.affinity)), np.int64, count),
         ] = np.fromiter(map(itemgetter(2), instance.affinity), np.float64, count)
-        allowed = (jr[None, :] == -1) | (jr[None, :] == er[:, None]) if instance.scope == "region" else np.ones((n, m), bool)
+        allowed = (
+            (jr[None, :] == -1) | (jr[None, :] == er[:, None]) if instance.scope == "region" else np.ones((n, m), bool)
+        )
         allowed &= self.entry_univ[:, None] != self.judge_univ[None, :]
         for e, j in instance.conflicts:
             allowed[self.entry_index[e], self.judge_index[j]] = False
@@ -163,10 +174,15 @@ def min_cost_assignment(a: Arrays, university_rule: bool) -> np.ndarray:
         tails = np.where(node[inverse] >= 0, node[inverse], pe)
         many = counts > 1
         flow.add_arcs_with_capacity_and_unit_cost(
-            keys[many] // a.n_univ, node[many], np.ones(many.sum(), dtype=np.int64), np.zeros(many.sum(), dtype=np.int64)
+            keys[many] // a.n_univ,
+            node[many],
+            np.ones(many.sum(), dtype=np.int64),
+            np.zeros(many.sum(), dtype=np.int64),
         )
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, n + pj, np.ones(len(pe), dtype=np.int64), cost)
-    flow.add_arcs_with_capacity_and_unit_cost(n + np.arange(m), np.full(m, sink), a.jmax - a.jmin, np.zeros(m, dtype=np.int64))
+    flow.add_arcs_with_capacity_and_unit_cost(
+        n + np.arange(m), np.full(m, sink), a.jmax - a.jmin, np.zeros(m, dtype=np.int64)
+    )
     flow.set_nodes_supplies(np.arange(n + m + 1), np.concatenate([a.k, -a.jmin, [-(a.k.sum() - a.jmin.sum())]]))
     status = flow.solve()
     if status != flow.OPTIMAL:
@@ -221,7 +237,8 @@ def dual_bound(a: Arrays, x: np.ndarray) -> tuple[float, int]:
     weights[above_min, z] = np.minimum(weights[above_min, z], 0)  # w_j >= 0
     d = np.zeros(m + 1)
     rounds = 0
-    for rounds in range(1, m + 2):
+    while rounds <= m:  # more rounds than nodes would mean a negative cycle: x was not optimal
+        rounds += 1
         relaxed = np.minimum(d, (d[:, None] + weights).min(axis=0))
         if np.array_equal(relaxed, d):
             break
@@ -253,7 +270,9 @@ def glop_bound(a: Arrays) -> float:
     for xs in by_group.values():
         if len(xs) > 1:
             solver.Add(solver.Sum(xs) <= 1)
-    solver.Maximize(solver.Sum([float(a.affinity[e, j]) * v for e, j, v in zip(pe.tolist(), pj.tolist(), x, strict=True)]))
+    solver.Maximize(
+        solver.Sum([float(a.affinity[e, j]) * v for e, j, v in zip(pe.tolist(), pj.tolist(), x, strict=True)])
+    )
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise SystemExit("GLOP: no optimum")
     return float(solver.Objective().Value())
@@ -261,7 +280,7 @@ def glop_bound(a: Arrays) -> float:
 
 def check(instance: Instance, a: Arrays, pairs: list) -> dict[str, float | int]:
     """Rule by rule, from the instance: violations, coverage, worst entry, load spread."""
-    violations = Counter()
+    violations: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
     per_entry: dict[int, list[int]] = {}
     for e_id, j_id in pairs:
@@ -314,8 +333,10 @@ def main() -> None:
     n_entries, n_judges, k = (2000, 200, 5) if args.small else (10_000, 1_000, 5)
 
     instance, seconds = timed(generate, args.seed, n_entries, n_judges, k)
-    print(f"instance: {n_entries} entries, {n_judges} judges, k={k}, {len(instance.affinity)} affinities, "
-          f"{len(instance.conflicts)} conflicts ({seconds:.1f} s to generate)")
+    print(
+        f"instance: {n_entries} entries, {n_judges} judges, k={k}, {len(instance.affinity)} affinities, "
+        f"{len(instance.conflicts)} conflicts ({seconds:.1f} s to generate)"
+    )
 
     # Alternate the two timed runs so neither gets a warmer machine.
     reference_times, solver_times = [], []
@@ -326,8 +347,10 @@ def main() -> None:
         solver_times.append(seconds)
     if solution.status != "optimal":
         raise SystemExit(f"solver: {[m.rendered for m in solution.explanation]}")
-    print(f"solver: {min(solver_times):.2f} s (runs {', '.join(f'{t:.2f}' for t in solver_times)}); "
-          f"plain flow: {min(reference_times):.2f} s (runs {', '.join(f'{t:.2f}' for t in reference_times)})")
+    print(
+        f"solver: {min(solver_times):.2f} s (runs {', '.join(f'{t:.2f}' for t in solver_times)}); "
+        f"plain flow: {min(reference_times):.2f} s (runs {', '.join(f'{t:.2f}' for t in reference_times)})"
+    )
     print(f"solver stages: {solution.stages}")
 
     arrays = Arrays(instance)
@@ -335,8 +358,10 @@ def main() -> None:
     full, seconds = timed(min_cost_assignment, arrays, True)
     (bound, rounds), bound_seconds = timed(dual_bound, arrays, full)
     flow_total = float(arrays.affinity[full].sum())
-    print(f"LP bound: {bound:.4f} (dual, {rounds} Bellman-Ford rounds, {bound_seconds:.1f} s); "
-          f"full-network flow of this script: {flow_total:.4f} ({seconds:.1f} s)")
+    print(
+        f"LP bound: {bound:.4f} (dual, {rounds} Bellman-Ford rounds, {bound_seconds:.1f} s); "
+        f"full-network flow of this script: {flow_total:.4f} ({seconds:.1f} s)"
+    )
     result = {
         "entries": n_entries,
         "judges": n_judges,

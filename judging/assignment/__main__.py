@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         instance = decode_instance(_read(args.instance))
         if args.current is not None:
-            result: object = reassign(instance, decode_assignment(_read(args.current)), decode_change(_read(args.change)))
+            result: object = reassign(
+                instance, decode_assignment(_read(args.current)), decode_change(_read(args.change))
+            )
         else:
             result = solve(instance)
     except InstanceError as error:

@@ -6,6 +6,8 @@ pass and the flow still finds no assignment, a minimum cut names a set of entrie
 cannot take their reviews (or a set of judges whose minimum loads their entries cannot absorb).
 """
 
+from typing import Any
+
 import numpy as np
 from ortools.graph.python import max_flow
 
@@ -25,7 +27,7 @@ def pin_problems(problem: Problem) -> list[Message]:
     """Pins that break a conflict, university or scope rule, or exceed a count or a load."""
     out: list[Message] = []
     for e, j in problem.pin_pairs.tolist():
-        ids = {"entry": problem.entry_ids[e], "judge": problem.judge_ids[j]}
+        ids: dict[str, Any] = {"entry": problem.entry_ids[e], "judge": problem.judge_ids[j]}
         if problem.conflict[e, j]:
             out.append(message("pin_conflict", **ids))
         elif problem.entry_university[e] == problem.judge_university[j]:
@@ -52,12 +54,17 @@ def pin_problems(problem: Problem) -> list[Message]:
             e, u = divmod(key, problem.n_universities)
             out.append(
                 message(
-                    "pin_same_university", entry=problem.entry_ids[e], count=count, university=problem.university_names[u]
+                    "pin_same_university",
+                    entry=problem.entry_ids[e],
+                    count=count,
+                    university=problem.university_names[u],
                 )
             )
     per_judge = problem.pins.sum(axis=0)
     for j in np.flatnonzero(per_judge > problem.jmax):
-        out.append(message("pin_over_max", judge=problem.judge_ids[j], pins=int(per_judge[j]), max=int(problem.jmax[j])))
+        out.append(
+            message("pin_over_max", judge=problem.judge_ids[j], pins=int(per_judge[j]), max=int(problem.jmax[j]))
+        )
     return capped(out, 20)
 
 
@@ -93,7 +100,7 @@ def prechecks(problem: Problem, residual: Residual) -> list[Message]:
             shift = int(pinned[members].sum())
             judges = int((counts > 0).sum())
             ks = np.unique(problem.k[members])
-            params = {"region": region, "entries": int(members.sum()), "need": region_need + shift}
+            params: dict[str, Any] = {"region": region, "entries": int(members.sum()), "need": region_need + shift}
             if ks.size == 1 and shift == 0:
                 regional.append(message("region_short", **params, k=int(ks[0]), judges=judges, cap=region_cap))
             else:
@@ -110,14 +117,14 @@ def prechecks(problem: Problem, residual: Residual) -> list[Message]:
 
     entry_messages = []
     for e in np.flatnonzero(short_entries & ~np.isin(problem.entry_region, list(reported_regions))):
-        params = {"entry": problem.entry_ids[e], "k": int(problem.k[e])}
+        about: dict[str, Any] = {"entry": problem.entry_ids[e], "k": int(problem.k[e])}
         if problem.one_per_university:
             judges = int(free[e].sum() + pinned[e])
             entry_messages.append(
-                message("entry_few_universities", **params, eligible=judges, universities=int(available[e] + pinned[e]))
+                message("entry_few_universities", **about, eligible=judges, universities=int(available[e] + pinned[e]))
             )
         else:
-            entry_messages.append(message("entry_few_judges", **params, eligible=int(available[e] + pinned[e])))
+            entry_messages.append(message("entry_few_judges", **about, eligible=int(available[e] + pinned[e])))
     out += capped(entry_messages)
 
     judge_open = free.sum(axis=0)
@@ -194,14 +201,14 @@ def cut_explanations(problem: Problem, residual: Residual) -> list[Message]:
     floor = int(lo.sum())
     if flow.optimal_flow() < floor:
         side = np.array(flow.get_source_side_min_cut(), dtype=np.int64)
-        judges = side[(side >= n) & (side < n + m)] - n
-        judges_min = int(lo[judges].sum())
+        short_judges = side[(side >= n) & (side < n + m)] - n
+        judges_min = int(lo[short_judges].sum())
         cap = int(flow.optimal_flow()) - (floor - judges_min)
         out.append(
             message(
                 "group_min_excess",
-                judges=len(judges),
-                sample=_sample([problem.judge_ids[j] for j in judges]),
+                judges=len(short_judges),
+                sample=_sample([problem.judge_ids[j] for j in short_judges]),
                 min=judges_min,
                 cap=cap,
             )

@@ -69,7 +69,7 @@ def raise_worst(problem: Problem, assigned: np.ndarray, budget: float, max_moves
     heapq.heapify(heap)
     moves, spent = 0, 0.0
     while heap and moves < max_moves:
-        value, seen, e = heapq.heappop(heap)
+        _, seen, e = heapq.heappop(heap)
         if seen != version[e]:
             continue
         move = _best_move(state, holders, e, budget - spent)
@@ -115,31 +115,38 @@ def _best_move(state: _State, holders: list[list[int]], e: int, budget: float) -
     # A judge with spare load replaces a weaker one that may give the entry up: affinity only rises.
     spare = allowed & (state.load[cand] < p.jmax[cand])[None, :] & (state.load[drop] > p.jmin[drop])[:, None]
     if spare.any():
-        d, c = np.unravel_index(np.argmax(np.where(spare, gain, -np.inf)), gain.shape)
-        best = (mean_e + gain[d, c] / state.k[e], float(gain[d, c]), int(drop[d]), int(cand[c]), -1)
+        row_d, col_c = np.unravel_index(np.argmax(np.where(spare, gain, -np.inf)), gain.shape)
+        best = (
+            mean_e + gain[row_d, col_c] / state.k[e],
+            float(gain[row_d, col_c]),
+            int(drop[row_d]),
+            int(cand[col_c]),
+            -1,
+        )
 
     # A trade with an entry f holding a better judge: f takes e's weaker judge.
     useful = np.flatnonzero(allowed.any(axis=0))
-    others, slots = [], []
+    others: list[int] = []
+    slots: list[int] = []
     for c in useful.tolist():
-        fs = [f for f in holders[cand[c]] if not p.pins[f, cand[c]]]
-        others.extend(fs)
-        slots.extend([c] * len(fs))
+        holding = [f for f in holders[cand[c]] if not p.pins[f, cand[c]]]
+        others.extend(holding)
+        slots.extend([c] * len(holding))
     if others:
         fs = np.array(others, dtype=np.int64)
         cs = np.array(slots, dtype=np.int64)
         js = cand[cs]
-        for d, old in enumerate(drop.tolist()):
-            ok = allowed[d, cs] & p.eligible[fs, old] & ~state.x[fs, old] & state.fits(fs, js, old)
+        for slot, old in enumerate(drop.tolist()):
+            ok = allowed[slot, cs] & p.eligible[fs, old] & ~state.x[fs, old] & state.fits(fs, js, old)
             if not ok.any():
                 continue
             delta_f = p.affinity[fs, old] - p.affinity[fs, js]
             new_f = state.mean[fs] + delta_f / state.k[fs]
-            loss = -(gain[d, cs] + delta_f)
+            loss = -(gain[slot, cs] + delta_f)
             ok &= (new_f > mean_e) & (loss <= budget)
             if not ok.any():
                 continue
-            score = np.minimum(mean_e + gain[d, cs] / state.k[e], new_f)
+            score = np.minimum(mean_e + gain[slot, cs] / state.k[e], new_f)
             idx = np.flatnonzero(ok)
             pick = idx[np.lexsort((loss[idx], -score[idx]))[0]]
             option = (float(score[pick]), float(-loss[pick]), old, int(js[pick]), int(fs[pick]))

@@ -29,23 +29,27 @@ def reassign(instance: Instance | Mapping[str, Any], current: Sequence[Pair], ch
     judge_index = {j.id: i for i, j in enumerate(instance.judges)}
     problems = pair_indices(current, "assignment", entry_index, judge_index)[2]
     problems += pair_indices(change.forbid, "change", entry_index, judge_index)[2]
-    problems += [message("unknown_judge", field="change", judge=j) for j in change.remove_judges if j not in judge_index]
+    problems += [
+        message("unknown_judge", field="change", judge=j) for j in change.remove_judges if j not in judge_index
+    ]
     problems += [message("unknown_entry", field="change", entry=e) for e in change.add_judge if e not in entry_index]
     if problems:
         raise InstanceError(problems)
 
     gone = set(change.remove_judges)
-    forbidden = {tuple(pair) for pair in change.forbid}
-    current_pairs = list(dict.fromkeys(tuple(pair) for pair in current))
+    forbidden = {(e, j) for e, j in change.forbid}
+    current_pairs = list(dict.fromkeys((e, j) for e, j in current))
     touched = {pair for pair in current_pairs if pair[1] in gone or pair in forbidden}
     kept = [pair for pair in current_pairs if pair not in touched]
     extra = Counter(change.add_judge)
     count = Counter(e for e, _ in current_pairs)
     entries = [
-        msgspec.structs.replace(e, k=max(e.k or instance.k, count[e.id]) + extra[e.id]) if e.id in count or e.id in extra else e
+        msgspec.structs.replace(e, k=max(e.k or instance.k, count[e.id]) + extra[e.id])
+        if e.id in count or e.id in extra
+        else e
         for e in instance.entries
     ]
-    base_pins = [tuple(p) for p in instance.pins if p[1] not in gone and tuple(p) not in forbidden]
+    base_pins = [(e, j) for e, j in instance.pins if j not in gone and (e, j) not in forbidden]
     repaired = msgspec.structs.replace(
         instance,
         entries=entries,

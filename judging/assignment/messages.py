@@ -30,12 +30,14 @@ TEMPLATES: dict[str, str] = {
     "but at most one judge per university may review it",
     "pin_over_k": "Entry {entry} is pinned to {pins} judges but needs only {k}",
     "pin_over_max": "Judge {judge} is pinned to {pins} entries but may take at most {max}",
-    "total_capacity_short": "{entries} entries need {need} reviews in all, but the {judges} judges can take at most {cap}",
+    "total_capacity_short": "{entries} entries need {need} reviews in all, "
+    "but the {judges} judges can take at most {cap}",
     "total_min_excess": "The {judges} judges must take at least {min} reviews in all, "
     "but the {entries} entries need only {need}",
     "region_short": "{region}: {entries} entries x {k} judges = {need} reviews, "
     "its {judges} eligible judges can take at most {cap}",
-    "region_short_mixed": "{region}: {entries} entries need {need} reviews, its {judges} eligible judges can take at most {cap}",
+    "region_short_mixed": "{region}: {entries} entries need {need} reviews, "
+    "its {judges} eligible judges can take at most {cap}",
     "region_few_judges": "{region}: every entry needs {k} judges, but no entry of the region has more than "
     "{eligible} eligible judges",
     "region_min_excess": "{region}: its {judges} judges must take at least {min} reviews, "
@@ -43,12 +45,14 @@ TEMPLATES: dict[str, str] = {
     "entry_few_judges": "Entry {entry} has {eligible} eligible judges, needs {k}",
     "entry_few_universities": "Entry {entry} has {eligible} eligible judges from {universities} universities "
     "(at most one judge per university), needs {k}",
-    "judge_min_unreachable": "Judge {judge} must review at least {min} entries, but only {eligible} entries are eligible",
+    "judge_min_unreachable": "Judge {judge} must review at least {min} entries, "
+    "but only {eligible} entries are eligible",
     "group_short": "{entries} entries ({sample}) need {need} reviews, "
     "but the {judges} judges eligible for them can take at most {cap}",
     "group_min_excess": "{judges} judges ({sample}) must take at least {min} reviews in all, "
     "but their eligible entries can take at most {cap}",
-    "infeasible_combined": "The entries' judge counts and the judges' minimum loads can each be met, but not both at once",
+    "infeasible_combined": "The entries' judge counts and the judges' minimum loads can each be met, "
+    "but not both at once",
     "more_problems": "... and {count} more problems of this kind",
     # Notes on a solution.
     "judge_no_eligible": "Judge {judge} has no eligible entry and gets no review",

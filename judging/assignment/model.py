@@ -124,7 +124,7 @@ class Reassignment(msgspec.Struct):
     explanation: list[Message]
 
 
-def _decode(data: bytes | str | Mapping[str, Any] | Any, kind: type[Any]) -> Any:
+def _decode(data: bytes | str | Mapping[str, Any] | Any, kind: Any) -> Any:
     try:
         if isinstance(data, bytes | str):
             return msgspec.json.decode(data, type=kind)

@@ -7,6 +7,7 @@ well within the contest's scale (6,000 teams, 1,000 judges).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,8 @@ def _index(ids: Sequence[str], kind: str) -> tuple[dict[str, int], list[Message]
     duplicates: list[Message] = []
     for position, ident in enumerate(ids):
         if ident in index:
-            duplicates.append(message(f"duplicate_{kind}", **{kind: ident}))
+            params: dict[str, Any] = {kind: ident}
+            duplicates.append(message(f"duplicate_{kind}", **params))
         index[ident] = position
     return index, duplicates
 
@@ -143,12 +145,18 @@ def prepare(instance: Instance) -> Problem:
         values = np.fromiter(map(itemgetter(2), instance.affinity), dtype=np.float64, count=len(ae))
         not_finite = np.flatnonzero(~np.isfinite(values))
         problems += capped(
-            [message("affinity_not_finite", entry=instance.entries[ae[i]].id, judge=instance.judges[aj[i]].id) for i in not_finite]
+            [
+                message("affinity_not_finite", entry=instance.entries[ae[i]].id, judge=instance.judges[aj[i]].id)
+                for i in not_finite
+            ]
         )
         counts = np.bincount(ae * m + aj, minlength=n * m)
         repeated = np.flatnonzero(counts > 1)
         problems += capped(
-            [message("duplicate_affinity", entry=instance.entries[c // m].id, judge=instance.judges[c % m].id) for c in repeated]
+            [
+                message("duplicate_affinity", entry=instance.entries[c // m].id, judge=instance.judges[c % m].id)
+                for c in repeated
+            ]
         )
         affinity[ae, aj] = values
     if problems:

@@ -40,6 +40,7 @@ from judging.assignment.problem import Problem, Residual, prepare
 
 TOLERANCE = 1e-4  # relative distance to the LP bound allowed for the secondary objectives
 COST_SPAN = 1 << 23  # largest scaled affinity
+FINE_SPAN = 1 << 60  # bound on (largest scaled affinity) x (nodes or reviews) for the finest flow
 KEEP_SPAN = 1 << 10  # affinity resolution when kept pairs come first (incremental reassignment)
 LOAD_WEIGHT = 1  # cost per unit of load per unit of load level
 LAZY_ROUNDS = 3  # flows with lazily added university nodes before all are added
@@ -102,10 +103,15 @@ def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_w
     stages = Stages()
     bound = None
     # Cheapest first: a repaired relaxation with the load term; then the exact lazy flow; then the
-    # exact flow without the load term, in case that term cost more than the tolerance.
-    attempts = [(0, False)] if keep is not None else [(LOAD_WEIGHT, True), (LOAD_WEIGHT, False), (0, False)]
-    for weight, repair in attempts:
-        flow = _optimise(problem, residual, keep, weight, repair)
+    # exact flow without the load term and with the finest cost resolution OR-Tools allows, in case
+    # the load term or rounding cost more than the tolerance (affinities summing to nearly 0).
+    attempts = (
+        [(0, False, KEEP_SPAN)]
+        if keep is not None
+        else [(LOAD_WEIGHT, True, COST_SPAN), (LOAD_WEIGHT, False, COST_SPAN), (0, False, 0)]
+    )
+    for weight, repair, resolution in attempts:
+        flow = _optimise(problem, residual, keep, weight, repair, resolution)
         if flow is None:
             return _infeasible(explain.cut_explanations(problem, residual) + remarks)
         stages.flow_rounds += flow.rounds
@@ -118,6 +124,7 @@ def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_w
         stages.affinity_gap = bound - total
         if bound - total <= TOLERANCE * abs(bound):
             break
+    assert flow is not None
     assigned = flow.chosen | problem.pins
 
     if improve_worst and bound is not None:
@@ -130,13 +137,18 @@ def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_w
     return _solution(problem, assigned, bound, stages, remarks)
 
 
-def _network(problem: Problem, residual: Residual, keep: np.ndarray | None) -> _Network:
+def _network(problem: Problem, residual: Residual, keep: np.ndarray | None, resolution: int) -> _Network:
+    """Pairs and costs; `resolution` is the largest scaled affinity, 0 for the finest that cannot
+    overflow OR-Tools' int64 arithmetic (costs times nodes, and times reviews)."""
     pe, pj = np.nonzero(residual.free)
     values = problem.affinity[pe, pj]
     span = float(np.abs(values).max()) if len(values) else 0.0
     if span < TINY:
         span = 0.0  # treated as all zero: scaling such values would overflow
-    scale = (COST_SPAN if keep is None else KEEP_SPAN) / span if span > 0 else 1.0
+    if not resolution:
+        nodes = problem.n + problem.m + 2 + len(pe)
+        resolution = FINE_SPAN // max(nodes, int(residual.k.sum()), 1)
+    scale = resolution / span if span > 0 else 1.0
     scaled = np.rint(values * scale).astype(np.int64) if span > 0 else np.zeros(len(values), dtype=np.int64)
     cost = -scaled
     if keep is not None:
@@ -149,7 +161,9 @@ def _network(problem: Problem, residual: Residual, keep: np.ndarray | None) -> _
     return _Network(pe, pj, scaled, cost, scale, span, rounding, key)
 
 
-def _optimise(problem: Problem, residual: Residual, keep: np.ndarray | None, weight: int, repair: bool) -> _Flow | None:
+def _optimise(
+    problem: Problem, residual: Residual, keep: np.ndarray | None, weight: int, repair: bool, resolution: int
+) -> _Flow | None:
     """The min-cost flow with university nodes added lazily; None when no assignment exists.
 
     The first flow has university nodes only where they are likely to matter. If it breaks the rule for
@@ -157,7 +171,7 @@ def _optimise(problem: Problem, residual: Residual, keep: np.ndarray | None, wei
     (the others keep their judges): the first flow still certifies the bound. Otherwise the violated
     universities get their nodes and the flow runs again (after LAZY_ROUNDS, with every node)."""
     n, m = problem.n, problem.m
-    net = _network(problem, residual, keep)
+    net = _network(problem, residual, keep, resolution)
     need = int(residual.k.sum())
     supplies = np.concatenate([residual.k, -residual.lo, [-(need - int(residual.lo.sum()))]])
     room = np.maximum(np.minimum(residual.hi, np.bincount(net.pj, minlength=m)) - residual.lo, 0)
@@ -166,7 +180,9 @@ def _optimise(problem: Problem, residual: Residual, keep: np.ndarray | None, wei
     selected = _likely_groups(residual, net) if net.university_key is not None else None
 
     for round_number in range(1, LAZY_ROUNDS + 2):
-        solved = _flow_once(n, m, problem.n_universities, net.pe, net.pj, net.cost, net.university_key, selected, supplies, load_arcs)
+        solved = _flow_once(
+            n, m, problem.n_universities, net.pe, net.pj, net.cost, net.university_key, selected, supplies, load_arcs
+        )
         if solved is None:
             return None
         on_pairs, load_flow, groups = solved
@@ -196,7 +212,9 @@ def _optimise(problem: Problem, residual: Residual, keep: np.ndarray | None, wei
         else:
             # Broadly: a violated university tends to be one with many judges, wanted by other entries too.
             universities = problem.n_universities
-            selected |= np.isin(net.pe, bad // universities) | np.isin(net.university_key % universities, bad % universities)
+            selected |= np.isin(net.pe, bad // universities) | np.isin(
+                net.university_key % universities, bad % universities
+            )
     raise AssertionError("the flow with every university node obeys the university rule")
 
 
@@ -324,7 +342,9 @@ def _flow_once(
         flow.add_arcs_with_capacity_and_unit_cost(keys[multi] // n_universities, node_of[multi], ones, zeros)
     pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, n + pj, np.ones(len(pe), dtype=np.int64), cost)
     load_tails, load_caps, load_costs = load_arcs
-    load_ids = flow.add_arcs_with_capacity_and_unit_cost(load_tails, np.full(len(load_tails), sink), load_caps, load_costs)
+    load_ids = flow.add_arcs_with_capacity_and_unit_cost(
+        load_tails, np.full(len(load_tails), sink), load_caps, load_costs
+    )
     flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
     status = flow.solve()
     if status == flow.INFEASIBLE:

@@ -149,7 +149,8 @@ def small_instances(
                 university=draw(st.sampled_from(universities)),
                 region=draw(st.sampled_from([*regions, None])),
                 min=low,
-                max=low + draw(st.integers(max_entries // 2, max_entries) if loose else st.integers(0, 4) | st.integers(2, 5)),
+                max=low
+                + draw(st.integers(max_entries // 2, max_entries) if loose else st.integers(0, 4) | st.integers(2, 5)),
             )
         )
     pairs = [(e.id, j.id) for e in entries for j in judges]

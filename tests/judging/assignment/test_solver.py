@@ -311,7 +311,9 @@ def test_connected_option_reports_when_it_cannot_join() -> None:
     solution = solve(Instance(k=1, entries=entries, judges=judges, scope="region", connected=True))
     assert solution.status == "optimal"
     assert solution.components == {"华东": 2}
-    assert [(m.id, m.params) for m in solution.explanation] == [("graph_not_connected", {"region": "华东", "components": 2})]
+    assert [(m.id, m.params) for m in solution.explanation] == [
+        ("graph_not_connected", {"region": "华东", "components": 2})
+    ]
 
 
 def test_calibration_entries_are_reviewed_by_every_eligible_judge() -> None:
