@@ -66,28 +66,31 @@ def affinity_of(instance: Instance) -> dict[tuple[str, str], float]:
     return {(e, j): a for e, j, a in instance.affinity}
 
 
-def brute_force(instance: Instance) -> float | None:
-    """The best total affinity over every assignment obeying the rules, or None if there is none."""
+def assignments(instance: Instance, k: dict[str, int] | None = None):
+    """Every assignment obeying the rules, as (total affinity, set of pairs); `k` overrides counts."""
     aff = affinity_of(instance)
+    pins = {tuple(p) for p in instance.pins}
     choices = []
     for entry in instance.entries:
         ok = [j for j in instance.judges if allowed(instance, entry, j)]
         options = []
-        for combo in itertools.combinations(ok, k_of(instance, entry)):
+        for combo in itertools.combinations(ok, (k or {}).get(entry.id, k_of(instance, entry))):
             ids = {j.id for j in combo}
-            if any(e == entry.id and j not in ids for e, j in instance.pins):
+            if any(e == entry.id and j not in ids for e, j in pins):
                 continue
             if instance.one_judge_per_university and len({j.university for j in combo}) < len(combo):
                 continue
-            options.append((sum(aff.get((entry.id, j.id), 0.0) for j in combo), [j.id for j in combo]))
+            options.append((sum(aff.get((entry.id, j.id), 0.0) for j in combo), [(entry.id, j.id) for j in combo]))
         choices.append(options)
-    best = None
     for pick in itertools.product(*choices):
-        load = Counter(j for _, js in pick for j in js)
+        load = Counter(j for _, pairs in pick for _, j in pairs)
         if all(j.min <= load[j.id] <= (j.max if j.max is not None else 10**9) for j in instance.judges):
-            total = sum(value for value, _ in pick)
-            best = total if best is None else max(best, total)
-    return best
+            yield sum(value for value, _ in pick), {pair for _, pairs in pick for pair in pairs}
+
+
+def brute_force(instance: Instance) -> float | None:
+    """The best total affinity over every assignment obeying the rules, or None if there is none."""
+    return max((total for total, _ in assignments(instance)), default=None)
 
 
 def lp_optimum(instance: Instance) -> float | None:
