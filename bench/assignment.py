@@ -368,7 +368,7 @@ def main() -> None:
         "k": k,
         "total_affinity": round(figures["total"], 4),
         "lp_bound": round(bound, 4),
-        "affinity_ratio": round(figures["total"] / bound, 6),
+        "affinity_ratio": round(figures["total"] / bound, 7),
         "coverage": figures["coverage"],
         "violations": figures["violations"],
         "worst_entry": round(figures["worst_entry"], 4),

@@ -83,7 +83,13 @@ def prechecks(problem: Problem, residual: Residual) -> list[Message]:
     short_entries = available < k
     regional: list[Message] = []
     reported_regions: set[int] = set()
-    for code in np.unique(problem.entry_region).tolist():
+    codes = np.unique(problem.entry_region)
+    # Per region and judge, how many of the region's entries the judge may still take.
+    region_of = np.searchsorted(codes, problem.entry_region)
+    by_region = np.zeros((len(codes), problem.n), dtype=np.float32)
+    by_region[region_of, np.arange(problem.n)] = 1
+    region_counts = np.rint(by_region @ free.astype(np.float32)).astype(np.int64)
+    for index, code in enumerate(codes.tolist()):
         members = problem.entry_region == code
         region = problem.region_name(code)
         if code >= 0 and members.sum() > 1 and short_entries[members].all() and np.unique(problem.k[members]).size == 1:
@@ -92,8 +98,7 @@ def prechecks(problem: Problem, residual: Residual) -> list[Message]:
             regional.append(message("region_few_judges", region=region, k=int(problem.k[members][0]), eligible=best))
             continue
         # Each judge takes an entry at most once, so a judge's share of the region is capped by its entries.
-        region_free = free[members]
-        counts = region_free.sum(axis=0)
+        counts = region_counts[index]
         region_cap = int(np.minimum(hi, counts).sum())
         region_need = int(k[members].sum())
         if region_need > region_cap:
@@ -106,7 +111,7 @@ def prechecks(problem: Problem, residual: Residual) -> list[Message]:
             else:
                 regional.append(message("region_short_mixed", **params, judges=judges, cap=region_cap + shift))
         # Judges who may review only this region must find their minimum loads in it.
-        own = (counts > 0) & ~free[~members].any(axis=0)
+        own = (counts > 0) & (counts == region_counts.sum(axis=0))
         if own.any() and int(lo[own].sum()) > region_need:
             regional.append(
                 message(

@@ -11,7 +11,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from judging.assignment.messages import Message, message
-from judging.assignment.problem import NO_REGION, Problem
+from judging.assignment.problem import Problem
 
 CANDIDATES = 32  # judges tried per worst-off entry, by affinity
 LINK_SOURCES = 64  # entries of the smallest component tried per link
@@ -30,7 +30,8 @@ class _State:
         rows, cols = np.nonzero(assigned)
         np.add.at(self.ucount, (rows, self.university[cols]), 1)
         self.k = np.maximum(problem.k, 1).astype(np.float64)
-        self.mean = (problem.affinity * assigned).sum(axis=1) / self.k
+        totals = np.bincount(rows, weights=problem.affinity[rows, cols], minlength=problem.n)
+        self.mean = totals / self.k
 
     def exchange(self, e: int, old: int, new: int) -> None:
         """Entry e gives up judge `old` and takes judge `new`."""
@@ -157,10 +158,15 @@ def _best_move(state: _State, holders: list[list[int]], e: int, budget: float) -
     return -best[1], best[2], best[3], best[4]
 
 
-def _labels(problem: Problem, assigned: np.ndarray, code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _labels(
+    problem: Problem, assigned: np.ndarray, code: int, pairs: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Component label of each judge in the judges' graph of one entry region (judges linked by a shared
-    entry), with the region's assigned pairs (entries, judges) in entry order."""
-    rows, cols = np.nonzero(assigned & (problem.entry_region == code)[:, None])
+    entry), with the region's assigned pairs (entries, judges) in entry order; `pairs` are all assigned
+    pairs if the caller has them already."""
+    rows, cols = np.nonzero(assigned) if pairs is None else pairs
+    mine = problem.entry_region[rows] == code
+    rows, cols = rows[mine], cols[mine]
     same = rows[1:] == rows[:-1]
     tails, heads = cols[:-1][same], cols[1:][same]
     graph = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(problem.m, problem.m))
@@ -172,9 +178,10 @@ def components(problem: Problem, assigned: np.ndarray) -> dict[str, int]:
     """Per entry region, the number of connected components of the judges' graph among the judges
     reviewing that region's entries."""
     out: dict[str, int] = {}
+    rows, cols = np.nonzero(assigned)
     for code in np.unique(problem.entry_region).tolist():
-        labels, _, cols = _labels(problem, assigned, code)
-        out[problem.region_name(code) if code >= 0 else NO_REGION] = int(np.unique(labels[np.unique(cols)]).size)
+        labels, _, region_cols = _labels(problem, assigned, code, (rows, cols))
+        out[problem.region_name(code)] = int(np.unique(labels[np.unique(region_cols)]).size)
     return out
 
 
