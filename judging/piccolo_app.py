@@ -2,12 +2,17 @@
 
 import os
 
-from piccolo.conf.apps import AppConfig
+from piccolo.conf.apps import AppConfig, table_finder
 
 APP_CONFIG = AppConfig(
     app_name="judging",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[],
+    table_classes=table_finder(
+        modules=[
+            "judging.assignment.tables",
+        ],
+        exclude_imported=True,
+    ),
     migration_dependencies=["contest.piccolo_app"],
     commands=[],
 )
