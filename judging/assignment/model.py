@@ -156,8 +156,3 @@ def decode_assignment(data: bytes | str | Any) -> list[Pair]:
             raise InstanceError([message("invalid_instance", detail="no assignment key in the current assignment")])
     pairs: list[Pair] = _decode(raw, list[Pair])
     return pairs
-
-
-def errors_of(messages: list[Message]) -> list[Message]:
-    """The messages that are errors (not notes)."""
-    return [m for m in messages if m.level == "error"]

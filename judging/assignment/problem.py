@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from judging.assignment.messages import InstanceError, Message, capped, message
-from judging.assignment.model import Instance, Pair
+from judging.assignment.model import Instance
 
 NO_REGION = "-"
 
@@ -57,11 +57,6 @@ class Problem:
 
     def region_name(self, code: int) -> str:
         return self.region_names[code] if code >= 0 else NO_REGION
-
-    def pairs(self, mask: np.ndarray) -> list[Pair]:
-        """The (entry, judge) id pairs of a boolean matrix, by entry then judge order."""
-        es, js = np.nonzero(mask)
-        return [(self.entry_ids[e], self.judge_ids[j]) for e, j in zip(es.tolist(), js.tolist(), strict=True)]
 
 
 def _index(ids: Sequence[str], kind: str) -> tuple[dict[str, int], list[Message]]:

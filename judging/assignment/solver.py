@@ -72,7 +72,8 @@ class _Flow:
 
 @dataclass
 class _Network:
-    """The flow's arcs and supplies; pairs are (entry, judge) index arrays in entry order."""
+    """The flow's pair arcs: (entry, judge) index arrays in entry order, their scaled affinities and
+    costs, and each pair's entry x university key (None without the university rule)."""
 
     pe: np.ndarray
     pj: np.ndarray
@@ -120,7 +121,7 @@ def solve_problem(problem: Problem, *, keep: np.ndarray | None = None, improve_w
         total = float(problem.affinity[flow.chosen].sum()) + pinned_total
         if keep is not None:
             break
-        bound = _bound(problem, flow, weight) + pinned_total
+        bound = _bound(flow, weight) + pinned_total
         stages.affinity_gap = bound - total
         if bound - total <= TOLERANCE * abs(bound):
             break
@@ -355,7 +356,7 @@ def _flow_once(
     return flow.flows(pair_arcs) > 0, flow.flows(load_ids), groups
 
 
-def _bound(problem: Problem, flow: _Flow, weight: int) -> float:
+def _bound(flow: _Flow, weight: int) -> float:
     """Certified upper bound on the LP relaxation's total affinity of the pairs besides the pins.
 
     For any fractional assignment x of the network (a superset of the lazy network's constraints is a

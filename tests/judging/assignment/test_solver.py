@@ -273,7 +273,8 @@ def test_worst_off_entry_is_raised_within_the_tolerance() -> None:
     assert solve(small).worst_entry.affinity == pytest.approx(0.005)
 
 
-def test_university_nodes_added_lazily_give_the_same_optimum(monkeypatch) -> None:
+@pytest.mark.parametrize("repair", [True, False])
+def test_university_nodes_added_lazily_give_the_same_optimum(monkeypatch, repair: bool) -> None:
     # Two judges of one university are each entry's best: a flow without university nodes takes both.
     entries = [Entry(id=f"t{i}", university=f"u{i}") for i in range(6)]
     judges = [Judge(id=f"a{i}", university="A", max=6) for i in range(3)]
@@ -282,12 +283,36 @@ def test_university_nodes_added_lazily_give_the_same_optimum(monkeypatch) -> Non
     affinity += [(f"t{i}", f"b{j}", 0.3 + 0.01 * ((i + j) % 5)) for i in range(6) for j in range(12)]
     instance = Instance(k=2, entries=entries, judges=judges, scope="national", affinity=affinity)
     eager = solve(instance)
+    assert eager.stages.flow_rounds == 1
     monkeypatch.setattr(solver_module, "_likely_groups", lambda residual, net: net.pe < 0)
+    if not repair:
+        monkeypatch.setattr(solver_module, "_repair", lambda *args: None)
     lazy = solve(instance)
-    assert lazy.stages.flow_rounds >= 2
+    # Every entry broke the rule, so the relaxation's bound is too loose to certify a repair: with or
+    # without one, a second flow with the violated universities' nodes decides.
+    assert lazy.stages.flow_rounds == (4 if repair else 2)
     assert violations(instance, lazy.assignment) == []
-    assert lazy.total_affinity == pytest.approx(eager.total_affinity)
-    assert lazy.total_affinity == pytest.approx(lp_optimum(instance))
+    assert lazy.total_affinity == pytest.approx(lp_optimum(instance), rel=TOLERANCE)
+    assert lazy.affinity_bound >= eager.total_affinity - 1e-9
+
+
+def test_a_few_violating_entries_are_repaired_without_a_second_flow(monkeypatch) -> None:
+    # Only t0 wants two judges of university A; the repair gives it its next best judge instead.
+    entries = [Entry(id=f"t{i}", university=f"u{i}") for i in range(30)]
+    judges = [Judge(id="a0", university="A", max=2), Judge(id="a1", university="A", max=2)]
+    judges += [Judge(id=f"b{i}", university=f"B{i}", max=2) for i in range(30)]
+    affinity = [("t0", "a0", 1.0), ("t0", "a1", 1.0), ("t0", "b29", 0.999)]
+    affinity += [(f"t{i}", f"b{j}", 1.0) for i in range(1, 30) for j in (i - 1, i)]
+    instance = Instance(k=2, entries=entries, judges=judges, scope="national", affinity=affinity)
+    monkeypatch.setattr(solver_module, "_likely_groups", lambda residual, net: net.pe < 0)
+    solution = solve(instance)
+    assert solution.stages.flow_rounds == 2
+    assert violations(instance, solution.assignment) == []
+    assert {("t0", "a0"), ("t0", "b29")} <= set(solution.assignment) or {("t0", "a1"), ("t0", "b29")} <= set(
+        solution.assignment
+    )
+    assert solution.total_affinity == pytest.approx(59.999)
+    assert solution.affinity_bound == pytest.approx(60.0)
 
 
 def test_connected_option_joins_the_judges_graph() -> None:
