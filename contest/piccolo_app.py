@@ -17,6 +17,7 @@ APP_CONFIG = AppConfig(
             "contest.teams.tables",
             "contest.lib.mail.tables",
             "contest.rounds.tables",
+            "contest.submissions.tables",
         ],
         exclude_imported=True,
     ),

@@ -39,7 +39,9 @@ class AccountPages(Controller):
 
     @post("/register", guards=[public])
     async def register(self, request: Request[Any, Any, Any], data: Form, rt: Rt) -> Template:
-        await accounts.register(rt, decode(data, RegisterIn, checkboxes=("consent",)))
+        await accounts.register(
+            rt, decode(data, RegisterIn, checkboxes=("consent",)), address=request_address(request, rt.settings)
+        )
         return message_page(
             request,
             "Check your mailbox",
@@ -90,7 +92,9 @@ class AccountPages(Controller):
 
     @post("/forgot", guards=[public])
     async def forgot(self, request: Request[Any, Any, Any], data: Form, rt: Rt) -> Template:
-        await accounts.request_password_reset(rt, decode(data, EmailIn).email)
+        await accounts.request_password_reset(
+            rt, decode(data, EmailIn).email, address=request_address(request, rt.settings)
+        )
         return message_page(
             request, "Check your mailbox", "If an account uses this address, a reset link is on its way."
         )

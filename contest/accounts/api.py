@@ -4,6 +4,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -39,9 +40,11 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/register", guards=[public])
-    async def register(self, data: JSONBody[RegisterIn], rt: NamedDependency[Runtime]) -> RegisteredOut:
+    async def register(
+        self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], rt: NamedDependency[Runtime]
+    ) -> RegisteredOut:
         """Sign up as a student or teacher; a verification link is mailed."""
-        return await service.register(rt, data)
+        return await service.register(rt, data, address=request_address(request, rt.settings))
 
     @post("/verify", guards=[public], status_code=HTTP_200_OK)
     async def verify(self, data: JSONBody[TokenIn], rt: NamedDependency[Runtime]) -> Message:
@@ -71,15 +74,23 @@ class AuthController(Controller):
             cookies=[session_cookie_for(rt.settings, session.secret)],
         )
 
-    @post("/logout", guards=[authenticated], status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/logout",
+        guards=[authenticated],
+        status_code=HTTP_204_NO_CONTENT,
+        responses={HTTP_204_NO_CONTENT: ResponseSpec(None, description="Signed out; the session cookie is cleared.")},
+    )
     async def logout(self, request: Request[Any, Any, Any], rt: NamedDependency[Runtime]) -> Response[None]:
         await sessions.close_session(session_cookie(request.scope))
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[session_cookie_for(rt.settings, "")])
 
     @post("/password-reset", guards=[public], status_code=HTTP_202_ACCEPTED)
-    async def password_reset(self, data: JSONBody[EmailIn], rt: NamedDependency[Runtime]) -> Message:
-        """Mail a reset link. The answer is the same whether or not the address has an account."""
-        await service.request_password_reset(rt, data.email)
+    async def password_reset(
+        self, request: Request[Any, Any, Any], data: JSONBody[EmailIn], rt: NamedDependency[Runtime]
+    ) -> Message:
+        """Mail a reset link. The answer is the same whether or not the address has an account (also
+        when too many links were asked for it: 429)."""
+        await service.request_password_reset(rt, data.email, address=request_address(request, rt.settings))
         return Message("If an account uses this address, a reset link is on its way.")
 
     @post("/password-reset/confirm", guards=[public], status_code=HTTP_200_OK)

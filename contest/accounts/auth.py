@@ -4,11 +4,15 @@ A request is authenticated by the session cookie (browsers) or `Authorization: B
 Cookies are sent by browsers on their own, so every state-changing request that carries the session
 cookie must also prove it came from our pages: the session's CSRF token in the `X-CSRF-Token`
 header, in an urlencoded form's `_csrf` field, or (multipart forms) in the `_csrf` query parameter.
-Bearer tokens are never sent implicitly, so they need no CSRF token.
+Bearer tokens are never sent implicitly, so they need no CSRF token. A visitor not signed in gets a
+pre-session token (a cookie, repeated in the page's forms) that public forms must carry, so no other
+site can post our log-in form (log-in CSRF). A request the browser marks as started by another site
+(Sec-Fetch-Site) is refused outright.
 """
 
 import hmac
 import json
+import re
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
@@ -17,13 +21,24 @@ from litestar.datastructures import Cookie
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from contest.accounts import sessions
+from contest.accounts.tokens import new_secret
 from contest.lib.clock import Clock
+from contest.lib.guards import access_of
 from contest.lib.settings import Settings
 
 SESSION_COOKIE = "session"
 CSRF_HEADER = b"x-csrf-token"
 CSRF_FIELD = "_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# The pre-session token of a visitor not signed in (see AuthMiddleware._anonymous).
+ANONYMOUS_CSRF_COOKIE = "csrf"
+_ANONYMOUS_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+# JSON API bodies cannot be posted cross-site without the browser asking first (they must say
+# application/json), and static files take no posts: no pre-session token there.
+UNFORMED_PREFIXES = ("/api/", "/static/")
+# Sec-Fetch-Site values of a request another site (even a sibling subdomain) started.
+CROSS_SITE = frozenset({"cross-site", "same-site"})
+FORGED = "The form has expired or did not come from this site; reload and retry."
 # Our largest form (contest settings with two personal-data notices of 20,000 characters, which
 # URL-encoding grows ninefold for Chinese) fits well inside this.
 MAX_FORM_BYTES = 512 * 1024
@@ -49,14 +64,31 @@ def session_cookie_for(settings: Settings, value: str) -> Cookie:
     )
 
 
-def session_cookie(scope: Scope) -> str:
+def _cookie(scope: Scope, name: str) -> str:
     cookie = SimpleCookie()
     try:
         cookie.load(_header(scope, b"cookie"))
     except Exception:
         return ""
-    morsel = cookie.get(SESSION_COOKIE)
+    morsel = cookie.get(name)
     return morsel.value if morsel else ""
+
+
+def session_cookie(scope: Scope) -> str:
+    return _cookie(scope, SESSION_COOKIE)
+
+
+def _anonymous_cookie(token: str, secure: bool) -> bytes:
+    """For the browser's session only; scripts never read it (the page carries the token)."""
+    return f"{ANONYMOUS_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{'; Secure' if secure else ''}".encode()
+
+
+def _public(scope: Any) -> bool:
+    """Whether the matched route is open to anyone (others refuse a visitor not signed in anyway)."""
+    handler = scope.get("route_handler")
+    if handler is None:
+        return True
+    return access_of([g for layer in handler.ownership_layers for g in (layer.guards or [])]) == ["public"]
 
 
 async def _send_error(send: Any, status: int, message: str) -> None:
@@ -89,6 +121,7 @@ class AuthMiddleware:
         scope["principal"] = None  # type: ignore[typeddict-unknown-key]
         scope["auth"] = ""  # type: ignore[typeddict-unknown-key]
         scope["csrf_token"] = ""  # type: ignore[typeddict-unknown-key]
+        unsafe = scope["method"] not in SAFE_METHODS
         authorization = _header(scope, b"authorization")
         if authorization.lower().startswith("bearer "):
             principal = await sessions.resolve_api_token(self.clock, authorization[7:].strip())
@@ -98,23 +131,52 @@ class AuthMiddleware:
             scope["principal"], scope["auth"] = principal, "token"  # type: ignore[typeddict-unknown-key]
             await self.app(scope, receive, send)
             return
+        if unsafe and _header(scope, b"sec-fetch-site") in CROSS_SITE:
+            # The browser itself says another site sent this: no form of ours, signed in or not.
+            await _send_error(send, 403, FORGED)
+            return
         secret = session_cookie(scope)
         resolved = await sessions.resolve_session(self.clock, secret, self.settings.session_days) if secret else None
         if resolved is not None:
             principal, csrf = resolved
             scope["principal"], scope["auth"], scope["csrf_token"] = principal, "session", csrf  # type: ignore[typeddict-unknown-key]
-        if secret and scope["method"] not in SAFE_METHODS:
+        if secret and unsafe:
             # Any request carrying a session cookie (live or stale) must prove it came from our pages.
             receive, presented = await self._presented_token(scope, receive)
             expected = resolved[1] if resolved else ""
-            if not expected or not hmac.compare_digest(presented, expected):
-                if resolved is None:
-                    # A stale cookie: treat as signed out rather than as forgery.
-                    await self.app(scope, receive, send)
-                    return
-                await _send_error(send, 403, "The form has expired or did not come from this site; reload and retry.")
+            if (not expected or not hmac.compare_digest(presented, expected)) and resolved is not None:
+                await _send_error(send, 403, FORGED)
                 return
+            # A stale cookie: treat as signed out rather than as forgery.
+        if resolved is None and not scope["path"].startswith(UNFORMED_PREFIXES):
+            await self._anonymous(scope, receive, send, unsafe)
+            return
         await self.app(scope, receive, send)
+
+    async def _anonymous(self, scope: Any, receive: Any, send: Any, unsafe: bool) -> None:
+        """Someone not signed in, on a page. Its forms carry a pre-session token that must match a
+        cookie of ours (double submit): without it, another site could post our log-in form with its
+        own credentials and have the visitor work, unknowingly, in the other site's account."""
+        cookie = _cookie(scope, ANONYMOUS_CSRF_COOKIE)
+        known = bool(_ANONYMOUS_TOKEN.fullmatch(cookie))
+        token = cookie if known else new_secret()
+        scope["csrf_token"] = token  # type: ignore[typeddict-unknown-key]
+        if unsafe and _public(scope):
+            receive, presented = await self._presented_token(scope, receive)
+            if not known or not hmac.compare_digest(presented, token):
+                await _send_error(send, 403, FORGED)
+                return
+        if known:
+            await self.app(scope, receive, send)
+            return
+        set_cookie = _anonymous_cookie(token, secure=self.settings.public_base_url.startswith("https://"))
+
+        async def send_with_cookie(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", set_cookie)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
     async def _presented_token(self, scope: Any, receive: Any) -> tuple[Any, str]:
         header = _header(scope, CSRF_HEADER)

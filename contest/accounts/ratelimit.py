@@ -1,15 +1,14 @@
 """Log-in rate limiting in Redis, keyed by account and by client address (shared by all processes)."""
 
 import ipaddress
-import logging
 from typing import Any
 
 from litestar import Request
 
 from contest.lib.errors import RateLimited
+from contest.lib.limits import canonical_client, forget
+from contest.lib.limits import count as limits_count
 from contest.lib.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def client_address(scope_client: tuple[str, int] | None, forwarded_for: str, trusted: tuple[str, ...]) -> str:
@@ -36,38 +35,23 @@ def request_address(request: Request[Any, Any, Any], settings: Settings) -> str:
 
 
 class LoginLimiter:
+    """Log-in attempts per account (by its canonical address) and per client (by its canonical
+    address: an IPv6 host counts by its /64)."""
+
     def __init__(self, redis: Any, settings: Settings) -> None:
         self.redis = redis
         self.window = settings.login_limit_window_seconds
-        self.limits = {"acct": settings.login_limit_per_account, "addr": settings.login_limit_per_address}
+        self.per_account = settings.login_limit_per_account
+        self.per_address = settings.login_limit_per_address
 
     async def hit(self, email: str, address: str) -> None:
-        """Count one attempt; raise RateLimited when either counter is over its limit.
-
-        Without Redis the limiter lets the attempt through (and says so in the log) rather than
-        locking everyone out of the contest at a deadline.
-        """
-        if self.redis is None:
-            return
-        keys = {"acct": f"rl:login:acct:{email}", "addr": f"rl:login:addr:{address}"}
-        try:
-            pipe = self.redis.pipeline(transaction=True)
-            for key in keys.values():
-                # Start the window on the first attempt only (EXPIRE NX needs Redis 7; this works on 6).
-                pipe.set(key, 0, ex=self.window, nx=True)
-                pipe.incr(key)
-            counts = (await pipe.execute())[1::2]
-        except Exception as exc:
-            log.warning("login rate limit unavailable: %s", exc)
-            return
-        for (kind, _), count in zip(keys.items(), counts, strict=True):
-            if count > self.limits[kind]:
-                raise RateLimited("Too many sign-in attempts; wait a few minutes and try again.")
+        """Count one attempt; raise RateLimited when either counter is over its limit."""
+        limits = {
+            f"rl:login:acct:{email}": self.per_account,
+            f"rl:login:addr:{canonical_client(address)}": self.per_address,
+        }
+        if await limits_count(self.redis, limits, self.window):
+            raise RateLimited("Too many sign-in attempts; wait a few minutes and try again.")
 
     async def reset_account(self, email: str) -> None:
-        if self.redis is None:
-            return
-        try:
-            await self.redis.delete(f"rl:login:acct:{email}")
-        except Exception as exc:
-            log.warning("login rate limit unavailable: %s", exc)
+        await forget(self.redis, f"rl:login:acct:{email}")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from contest.lib.schemas import Email, Id, Line32, Line100, Name, Patch, Reason, Secret
+from contest.lib.schemas import Email, EmailAddress, Id, Line32, Line100, MailedToken, Name, Patch, Reason
 
 class AccountKind(StrEnum):
     STUDENT = "student"
@@ -23,16 +23,47 @@ class TeacherStatus(StrEnum):
 
 
 Language = Literal["zh-CN", "en"]
-Password = Annotated[str, msgspec.Meta(max_length=200)]
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+# A password as typed to sign in, whatever it is.
+Password = Annotated[str, msgspec.Meta(max_length=MAX_PASSWORD)]
+# A password being set. The service checks the length itself (so people read "use at least 10
+# characters", not a schema message) and refuses easy guesses; the document states what it enforces.
+NewPassword = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=MAX_PASSWORD,
+        extra_json_schema={
+            "description": (
+                "10 to 200 characters; letters mixed with digits or symbols unless it has 16 or more; "
+                "not a common password, nor the e-mail address or name."
+            ),
+            "extra": {"min_length": MIN_PASSWORD},
+        },
+    ),
+]
+# A person's name: spaces collapse, so it needs at least one other character.
+PersonName = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=100,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        extra_json_schema={
+            "extra": {"min_length": 1, "pattern": r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"}
+        },
+    ),
+]
 ShortText = Line100
 StudentNumber = Line32
 Phone = Line32
 
 
 class RegisterIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Email
-    name: ShortText
-    password: Password
+    """A student names their university; `consent` must be true (the personal-data notice)."""
+
+    email: EmailAddress
+    name: PersonName
+    password: NewPassword
     kind: Literal["student", "teacher"]
     consent: bool
     language: Language = "zh-CN"
@@ -50,7 +81,7 @@ class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
-    token: Secret
+    token: MailedToken
 
 
 class EmailIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -58,8 +89,8 @@ class EmailIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PasswordResetIn(msgspec.Struct, forbid_unknown_fields=True):
-    token: Secret
-    password: Password
+    token: MailedToken
+    password: NewPassword
 
 
 class ProfilePatch(Patch):

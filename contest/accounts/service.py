@@ -10,6 +10,8 @@ from contest.accounts import sessions
 from contest.accounts.passwords import hash_password, verify
 from contest.accounts.ratelimit import LoginLimiter
 from contest.accounts.schemas import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
     Account,
     GrantOut,
     LoggedIn,
@@ -25,6 +27,7 @@ from contest.lib.clock import Clock
 from contest.lib.db import one, write_transaction
 from contest.lib.emails import canonical_or_none, normalise_email
 from contest.lib.errors import Conflict, InvalidInput, InvalidState, Unauthorized
+from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
@@ -33,7 +36,6 @@ from contest.regions import service as regions
 
 VERIFY_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=2)
-MIN_PASSWORD = 10
 # The most common passwords people type; a longer list buys little over the length rule.
 COMMON_PASSWORDS = frozenset(
     {
@@ -58,7 +60,7 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     """Why a password is too weak, or None. Length first; then variety and obvious guesses."""
     if len(password) < MIN_PASSWORD:
         return "Use at least 10 characters."  # MIN_PASSWORD
-    if len(password) > 200:
+    if len(password) > MAX_PASSWORD:
         return "Use at most 200 characters."
     classes = sum(bool(re.search(p, password)) for p in (r"[a-zA-Z]", r"[0-9]", r"[^a-zA-Z0-9]"))
     if classes < 2 and len(password) < 16:
@@ -187,9 +189,9 @@ async def create_user(
     return user_id
 
 
-async def register(rt: Runtime, data: RegisterIn) -> RegisteredOut:
-    """Self sign-up of a student (who names their university) or a teacher; the verification mail
-    is part of the same transaction."""
+async def register(rt: Runtime, data: RegisterIn, *, address: str) -> RegisteredOut:
+    """Self sign-up of a student (who names their university) or a teacher from client `address`;
+    the verification mail is part of the same transaction (and counts against that address)."""
     kind = AccountKind(data.kind)
     if not data.consent:
         raise InvalidInput("Please accept the personal-data notice.", {"consent": "required"})
@@ -221,14 +223,17 @@ async def register(rt: Runtime, data: RegisterIn) -> RegisteredOut:
             consent_at=rt.clock.now(),
             **profile,
         )
-        await _send_verification(rt, user_id, email, data.name, data.language)
+        await _send_verification(rt, mail_limits.client(rt, address), user_id, email, data.name, data.language)
     return RegisteredOut(user_id, email, "Check your mailbox to verify your address.")
 
 
-async def _send_verification(rt: Runtime, user_id: int, email: str, name: str, language: str) -> None:
+async def _send_verification(
+    rt: Runtime, requester: mail_limits.Requester, user_id: int, email: str, name: str, language: str
+) -> None:
     secret = await issue_token(rt.clock, user_id, TokenPurpose.VERIFY_EMAIL, VERIFY_TTL)
     await mail.send(
         rt.clock,
+        requester=requester,
         to=email,
         language=language,
         template="verify_email",
@@ -242,7 +247,9 @@ async def resend_verification(rt: Runtime, actor: Principal) -> None:
         user = await one(User.select().where(User.id == actor.user_id).first(), "No such account.")
         if user["email_verified_at"] is not None:
             raise InvalidState("Your e-mail address is already verified.")
-        await _send_verification(rt, actor.user_id, user["email"], user["name"], user["language"])
+        await _send_verification(
+            rt, mail_limits.person(rt, actor), actor.user_id, user["email"], user["name"], user["language"]
+        )
 
 
 async def verify_email(rt: Runtime, token: str) -> int:
@@ -287,18 +294,23 @@ async def log_in(rt: Runtime, email: str, password: str, *, address: str, old_se
     return LoggedIn(user_id, secret, csrf)
 
 
-async def request_password_reset(rt: Runtime, email: str) -> None:
-    """Mail a reset link when the account exists; the caller says the same either way."""
+async def request_password_reset(rt: Runtime, email: str, *, address: str) -> None:
+    """Mail a reset link when the account exists; the caller says the same either way. The request
+    counts against the address and the client `address` before anyone looks the account up, so a
+    refusal (429) does not tell either whether it exists."""
     canonical = canonical_or_none(email)
     if canonical is None:
         return
+    requester = mail_limits.client(rt, address)
     user = await User.select(User.id, User.name, User.language).where(User.email == canonical).first()
     if user is None:
+        await requester.take(canonical)
         return
     async with write_transaction():
         secret = await issue_token(rt.clock, user["id"], TokenPurpose.RESET_PASSWORD, RESET_TTL)
         await mail.send(
             rt.clock,
+            requester=requester,
             to=canonical,
             language=user["language"],
             template="reset_password",
@@ -372,7 +384,8 @@ async def profile(user_id: int) -> UserOut:
 
 async def update_profile(rt: Runtime, actor: Principal, patch: ProfilePatch) -> UserOut:
     """Change one's own profile; only the fields given change. A team member's university is fixed
-    by the team, and a teacher who changes university stops advising at the old one."""
+    by the team; a teacher who changes university stops advising at the old one, and is confirmed
+    anew (by the new university's mail domain, or else by its organizers)."""
     changes = patch.changes()
     if "university_id" in changes:
         changes["university"] = changes.pop("university_id")
@@ -389,6 +402,12 @@ async def update_profile(rt: Runtime, actor: Principal, patch: ProfilePatch) -> 
             if changes["university"] is not None and not await regions.university_exists(changes["university"]):
                 raise InvalidInput("Unknown university.", {"university_id": "unknown"})
             await rt.teams.university_changes(rt.clock, actor.user_id)
+            if before["kind"] == AccountKind.TEACHER.value:
+                # A confirmation vouches for one university: at another, its mail domain confirms the
+                # teacher again, or its organizers do.
+                confirmed = await regions.email_domain_matches(changes["university"], before["email"])
+                status = TeacherStatus.CONFIRMED if confirmed else TeacherStatus.PENDING
+                changes["teacher_status"] = status.value
         if "student_number" in changes or "university" in changes:
             await _check_student_number(
                 changes.get("university", before["university"]),

@@ -10,6 +10,7 @@ from contest.lib.clock import Clock
 from contest.lib.db import write_transaction
 from contest.lib.emails import normalise_email
 from contest.lib.errors import Forbidden, InvalidInput, NotFound
+from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.principal import Principal, Role, audit_id
 from contest.lib.runtime import Runtime
@@ -84,6 +85,7 @@ async def invite_staff(rt: Runtime, actor: Principal, contest_id: int, data: Sta
         )
         await mail.send(
             clock,
+            requester=mail_limits.organizer(rt, audit_id(actor)),
             to=email,
             language=language,
             template="staff_invitation",
@@ -171,6 +173,7 @@ async def decide_teacher(rt: Runtime, actor: Principal, contest_id: int, user_id
         if data.approve:
             await mail.send(
                 rt.clock,
+                requester=mail_limits.organizer(rt, audit_id(actor)),
                 to=user["email"],
                 language=user["language"],
                 template="teacher_approved",

@@ -12,8 +12,9 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from contest.lib.errors import Forbidden, Unauthorized
+from contest.lib.errors import Forbidden, NotFound, Unauthorized
 from contest.lib.principal import Principal, Role
+from contest.lib.schemas import MAX_ID
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 ACCESS_ATTRIBUTE = "__access__"
@@ -64,6 +65,15 @@ def requires_role(role: Role) -> Guard:
 admin = requires_role(Role.ADMIN)
 organizer = requires_role(Role.ORGANIZER)
 judge = requires_role(Role.JUDGE)
+
+
+def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Not an access guard but one every route carries (set on the app): an id in the path beyond
+    what an id column holds names nothing, so it is a 404 before any query (SQLite would overflow
+    at 2^63, PostgreSQL at 2^31)."""
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise NotFound("Not found.")
 
 
 def access_of(guards: list[Any]) -> list[str]:

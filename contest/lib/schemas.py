@@ -18,10 +18,27 @@ Line100 = Annotated[str, msgspec.Meta(max_length=100, pattern=_ONE_LINE)]
 Line200 = Annotated[str, msgspec.Meta(max_length=200, pattern=_ONE_LINE)]
 Email = Annotated[str, msgspec.Meta(max_length=254, pattern=_ONE_LINE)]
 Secret = Annotated[str, msgspec.Meta(max_length=200, pattern=_ONE_LINE)]
+# An address the service validates (and folds: full-width, case); the document says so.
+EmailAddress = Annotated[
+    str, msgspec.Meta(max_length=254, pattern=_ONE_LINE, extra_json_schema={"extra": {"format": "email"}})
+]
+# The secret of a mailed link: the service looks it up, so nothing but URL-safe characters can match.
+MailedToken = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=200,
+        pattern=_ONE_LINE,
+        extra_json_schema={
+            "description": "The token from the mailed link (single use, it expires).",
+            "extra": {"pattern": "^[A-Za-z0-9_-]{20,200}$"},
+        },
+    ),
+]
 Reason = Annotated[str, msgspec.Meta(max_length=1000, pattern=_TEXT)]
 Notice = Annotated[str, msgspec.Meta(max_length=20000, pattern=_TEXT)]
 # Ids fit every database's integer column (PostgreSQL's serial is 32-bit).
-Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+MAX_ID = 2**31 - 1
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 class Patch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -67,6 +67,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     login_limit_per_address: Positive = 100
     login_limit_window_seconds: Positive = 900
     session_days: Positive = 14
+    # Mail people can make the platform send in an hour (Redis counters, see contest.lib.mail.limits):
+    # to one recipient address, asked by one signed-in account, by one organizer, from one client
+    # address when not signed in (sign-ups, reset links; a campus network shares one address).
+    mail_limit_per_recipient_hour: Positive = 5
+    mail_limit_per_account_hour: Positive = 30
+    mail_limit_per_organizer_hour: Positive = 500
+    mail_limit_per_address_hour: Positive = 100
+    # Every uploaded file is parsed in a child process with this much time and memory (beyond the
+    # interpreter's own); a parse that needs more is stopped and the file refused.
+    upload_parse_timeout_seconds: Positive = 20
+    upload_parse_memory_mb: Annotated[int, msgspec.Meta(ge=64)] = 512
+    # The university list import: largest file and most rows.
+    import_max_mb: Positive = 5
+    import_max_rows: Positive = 5000
     # Longer than any proxy's or client's idle timeout, so the server never closes a kept-alive
     # connection just as a request is being sent on it.
     http_keep_alive_seconds: Positive = 75

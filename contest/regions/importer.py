@@ -3,17 +3,24 @@
 Pure: bytes in, plain data out. Columns (first row, Chinese or English headers):
 name_zh / 名称, name_en / 英文名, province / 省份, region / 赛区 (code or name; needed when there is
 no province, i.e. overseas), email_domains / 邮箱域名 (space, comma or semicolon separated).
+
+The file is untrusted: the service runs `parse_universities` in a bounded child process
+(`storage.sandbox.run_bounded`), a workbook passes `storage.xlsx_guard` before openpyxl sees it, and
+rows are read one at a time, so a file stops being read as soon as it has too many.
 """
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import msgspec
 from openpyxl import load_workbook
 
 from contest.lib.errors import Msg
+from storage.xlsx_guard import XlsxLimits, guard_xlsx_bytes
 
 HEADERS = {
     "name_zh": ("name_zh", "名称", "学校", "学校名称", "university"),
@@ -24,6 +31,10 @@ HEADERS = {
 }
 DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](-?[a-z0-9])*\.)+[a-z]{2,}$")
 MAX_ROWS = 5000
+# A cell of a university list is a name or a few domains; Excel's own cap is 32,767 characters.
+MAX_CELL_CHARS = 32_767
+# Columns read from a workbook (the list has five; a few more for notes are harmless).
+MAX_COLUMNS = 64
 
 
 class UniversityLine(msgspec.Struct, frozen=True):
@@ -36,7 +47,18 @@ class UniversityLine(msgspec.Struct, frozen=True):
 
 
 class ImportRefused(ValueError):
-    """The file as a whole cannot be read (its message is shown to the organizer)."""
+    """The file as a whole cannot be read: an English template (the catalog's msgid) and its
+    parameters, shown to the organizer. Picklable, so it comes back from the bounded child."""
+
+    def __init__(self, text: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__(text, params or {})
+
+    @property
+    def msg(self) -> Msg:
+        return Msg(self.args[0], self.args[1])
+
+    def __str__(self) -> str:
+        return self.msg.render()
 
 
 class RowError(msgspec.Struct, frozen=True):
@@ -56,18 +78,46 @@ class ParsedFile(msgspec.Struct):
     errors: list[RowError]
 
 
-def _cells(content: bytes, filename: str) -> list[list[str]]:
-    if filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception:
-            raise ImportRefused("not a readable XLSX file") from None
-        return [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
+def _workbook_rows(content: bytes, max_rows: int) -> Iterator[list[str]]:
+    # Hostile structure (a huge declared sheet, one endless comment, entity tricks, a zip bomb) is
+    # refused here, in time linear in the file's size, before openpyxl allocates anything for it.
+    guard_xlsx_bytes(content, XlsxLimits(max_rows=max(2 * max_rows, max_rows + 1000), max_cols=MAX_COLUMNS))
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield ["" if c is None else str(c).strip() for c in row]
+    except Exception:
+        raise ImportRefused("not a readable XLSX file") from None
+
+
+def _text_rows(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            text = content.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
+        except UnicodeDecodeError:
+            raise ImportRefused("the file is neither a workbook nor text in UTF-8 or GBK") from None
+    if "\x00" in text:
+        raise ImportRefused("the file holds NUL characters; it is not a CSV file")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            if any(len(c) > MAX_CELL_CHARS for c in row):
+                raise ImportRefused(
+                    "line {line} holds a cell longer than {max} characters",
+                    {"line": reader.line_num, "max": MAX_CELL_CHARS},
+                )
+            yield [c.strip() for c in row]
+    except csv.Error:
+        # The csv module's own cap (131,072 characters per cell) or a malformed quote.
+        raise ImportRefused("line {line} cannot be read as CSV", {"line": reader.line_num}) from None
+
+
+def _cells(content: bytes, filename: str, max_rows: int) -> list[list[str]]:
+    """The header and at most `max_rows` + 1 rows after it (one more tells that there are too many)."""
+    rows = _workbook_rows(content, max_rows) if filename.lower().endswith(".xlsx") else _text_rows(content)
+    return list(itertools.islice(rows, max_rows + 2))
 
 
 def _columns(header: Iterable[str]) -> dict[str, int]:
@@ -79,16 +129,16 @@ def _columns(header: Iterable[str]) -> dict[str, int]:
     return index
 
 
-def parse_universities(content: bytes, filename: str) -> ParsedFile:
+def parse_universities(content: bytes, filename: str, max_rows: int = MAX_ROWS) -> ParsedFile:
     """Rows that look right, and an error per row that does not (line numbers as a spreadsheet shows them)."""
-    table = _cells(content, filename)
+    table = _cells(content, filename, max_rows)
     if not table:
         raise ImportRefused("the file is empty")
     columns = _columns(table[0])
     if "name_zh" not in columns:
         raise ImportRefused("the first row must name the columns; a name_zh (名称) column is required")
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportRefused("at most 5000 rows per file")
+    if len(table) - 1 > max_rows:
+        raise ImportRefused("at most {max} rows per file", {"max": max_rows})
     rows: list[UniversityLine] = []
     errors: list[RowError] = []
     seen: set[str] = set()

@@ -8,16 +8,19 @@ import msgspec
 
 from contest.lib.audit import service as audit
 from contest.lib.db import like_ci, write_transaction
-from contest.lib.errors import InvalidInput, NotFound
+from contest.lib.errors import InvalidInput, Msg, NotFound
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
-from contest.regions import access
-from contest.regions.importer import ImportRefused, ParsedFile, RowError, UniversityLine, parse_universities
+from contest.regions import access, importer
+from contest.regions.importer import ImportRefused, ParsedFile, RowError, UniversityLine
 from contest.regions.schemas import ImportReport, RegionChoices, RegionOut, UniversityOut
 from contest.regions.search import like_patterns, normalise_query, rank, search_keys
 from contest.regions.tables import Province, Region, University
+from storage.checks.messages import FileRefused
+from storage.sandbox import ParseError, ParseTimeout, ParseTooLarge, run_bounded
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MIB = 1024 * 1024
+CANNOT_READ = "The file cannot be read."
 
 
 class RegionRow(msgspec.Struct):
@@ -194,16 +197,49 @@ async def add_universities(rows: list[UniversityRow]) -> int:
         return len(new)
 
 
-async def import_universities(rt: Runtime, actor: Principal, filename: str, content: bytes) -> ImportReport:
-    """Create or update universities by Chinese name from a CSV or XLSX file (5 MB at most). Any bad
-    row refuses the whole file (with a report of every bad row), so a half-imported list never exists."""
-    access.require_list_editor(actor)
-    if len(content) > MAX_IMPORT_BYTES:
-        raise InvalidInput("The file is larger than 5 MB.", {"file": "too large"})
+async def read_upload(rt: Runtime, content: bytes, filename: str) -> ParsedFile:
+    """Parse an uploaded list in a bounded child process (the file is untrusted: a hostile one must
+    not stall or exhaust the server, nor keep other requests waiting); every way it can fail is an
+    InvalidInput naming the file."""
+    settings = rt.settings
     try:
-        parsed = parse_universities(content, filename or "upload.csv")
+        return await run_bounded(
+            importer.parse_universities,
+            content,
+            filename or "upload.csv",
+            settings.import_max_rows,
+            timeout_s=settings.upload_parse_timeout_seconds,
+            memory_mb=settings.upload_parse_memory_mb,
+        )
     except ImportRefused as exc:
-        raise InvalidInput("The file cannot be read.", {"file": str(exc)}) from None
+        raise InvalidInput(CANNOT_READ, {"file": exc.msg}) from None
+    except FileRefused as exc:
+        raise InvalidInput(CANNOT_READ, {"file": Msg(exc.problem.text, exc.problem.params)}) from None
+    except ParseTimeout:
+        raise InvalidInput(
+            CANNOT_READ,
+            {
+                "file": Msg(
+                    "reading it took longer than {seconds} s", {"seconds": settings.upload_parse_timeout_seconds}
+                )
+            },
+        ) from None
+    except ParseTooLarge:
+        raise InvalidInput(
+            CANNOT_READ, {"file": Msg("reading it needed more than {mb} MB", {"mb": settings.upload_parse_memory_mb})}
+        ) from None
+    except ParseError:
+        raise InvalidInput(CANNOT_READ, {"file": "not a readable CSV or XLSX file"}) from None
+
+
+async def import_universities(rt: Runtime, actor: Principal, filename: str, content: bytes) -> ImportReport:
+    """Create or update universities by Chinese name from a CSV or XLSX file (IMPORT_MAX_MB, at most
+    IMPORT_MAX_ROWS rows). Any bad row refuses the whole file (with a report of every bad row), so a
+    half-imported list never exists."""
+    access.require_list_editor(actor)
+    if len(content) > rt.settings.import_max_mb * MIB:
+        raise InvalidInput("The file is larger than {max} MB.", {"file": "too large"}, max=rt.settings.import_max_mb)
+    parsed = await read_upload(rt, content, filename)
     resolved = await _resolve(parsed)
     created = updated = 0
     async with write_transaction():

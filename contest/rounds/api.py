@@ -4,7 +4,7 @@ from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from contest.lib.guards import organizer, public
@@ -83,8 +83,8 @@ class RoundController(Controller):
         self,
         round_id: FromPath[int],
         actor: Actor,
-        region_id: int | None = None,
-        track_id: int | None = None,
+        region_id: FromQuery[int | None] = None,
+        track_id: FromQuery[int | None] = None,
         page: Page = 1,
         per_page: PerPage = 100,
     ) -> ParticipantListOut:

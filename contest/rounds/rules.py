@@ -146,7 +146,9 @@ class RoundSpec(msgspec.Struct, frozen=True, kw_only=True):
 
 
 # The contest's published defaults (DESIGN.md): design document PDF <= 10 MB, demo video MP4
-# <= 3 min and <= 300 MB, code package ZIP <= 100 MB, the code image, and the AppID.
+# <= 3 min and <= 300 MB, code package ZIP <= 100 MB, the code image, and the AppID. A slot
+# without a size limit of its own gets its kind's.
+KIND_MAX_MB = {"pdf": 10, "video": 300, "zip": 100, "image": 5}
 DEFAULT_SLOTS = (
     SlotSpec(code="design_document", kind="pdf", name_zh="设计文档", name_en="Design document", max_mb=10),
     SlotSpec(code="demo_video", kind="video", name_zh="演示视频", name_en="Demo video", max_mb=300, max_duration_s=180),

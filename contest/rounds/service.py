@@ -1,5 +1,6 @@
 """Rounds and their file slots: the sequence, the windows, the slots' limits (national organizers)."""
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -244,3 +245,10 @@ async def remove_slot(rt: Runtime, actor: Principal, round_id: int, slot_id: int
             object_id=round_id,
             before={"slot": slot_id, "code": slot.code},
         )
+
+
+async def rounds_closed_between(since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Rows of the rounds whose submissions closed in [since, until] (for the jobs that pin entries)."""
+    return await Round.select().where(
+        Round.closes_at.is_not_null() & (Round.closes_at >= since) & (Round.closes_at <= until)
+    )

@@ -23,6 +23,7 @@ from contest.lib.outbox.service import run_relay
 from contest.lib.runtime import Runtime
 from contest.lib.settings import Settings
 from contest.regions.api import RegionController
+from contest.rounds.api import ContestRoundsController, RoundController
 from contest.shell.health import HealthController
 from contest.shell.http import (
     content_security_policy,
@@ -32,6 +33,7 @@ from contest.shell.http import (
 )
 from contest.shell.store import store_for
 from contest.shell.wiring import runtime_for
+from contest.submissions.api import ArchiveController, EntryController, RoundEntriesController, UploadController
 from contest.teams.api import (
     AdvisorRequestController,
     ChangeRequestController,
@@ -68,6 +70,12 @@ def api_routers() -> list[Router]:
                 ChangeRequestController,
                 OrganizerTeamController,
                 OrganizerTeamListController,
+                ContestRoundsController,
+                RoundController,
+                EntryController,
+                UploadController,
+                RoundEntriesController,
+                ArchiveController,
             ],
         )
     ]

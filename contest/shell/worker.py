@@ -18,6 +18,7 @@ from contest.lib.outbox import service as outbox
 from contest.lib.settings import Settings, load_settings, with_secret_key
 from contest.shell.store import store_for
 from contest.shell.wiring import runtime_for
+from contest.submissions import jobs as entries
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,12 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """arq settings. Jobs are idempotent (at-least-once delivery) and write results to the DB."""
 
-    functions: ClassVar[list[Any]] = [send_mail]
-    cron_jobs: ClassVar[list[Any]] = [cron(relay_outbox, second={0, 30}, run_at_startup=True, unique=True)]
+    functions: ClassVar[list[Any]] = [send_mail, entries.verify_upload, entries.build_archive]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(relay_outbox, second={0, 30}, run_at_startup=True, unique=True),
+        cron(entries.pin_entries, second=15, unique=True),
+        cron(entries.clean_uploads, minute=7, second=45, unique=True),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     max_tries = 5

@@ -12,6 +12,7 @@ from contest.lib.audit import service as audit
 from contest.lib.clock import Clock
 from contest.lib.db import write_transaction
 from contest.lib.errors import Conflict, Forbidden, InvalidInput
+from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
@@ -45,8 +46,11 @@ async def check_advisor(rules: TeamRules, team: dict[str, Any], teacher: Account
     refuse(refusal, Conflict)
 
 
-async def ask_advisor(clock: Clock, base_url: str, team: dict[str, Any], teacher: Account) -> int:
-    """A pending advisor request for `teacher`, who is mailed the link to confirm it."""
+async def ask_advisor(
+    clock: Clock, base_url: str, requester: mail_limits.Requester, team: dict[str, Any], teacher: Account
+) -> int:
+    """A pending advisor request for `teacher`, who is mailed the link to confirm it (on behalf of
+    `requester`: the leader, or the organizer who accepted a change)."""
     secret = new_secret()
     now = clock.now()
     rows = await TeamAdvisor.insert(
@@ -57,6 +61,7 @@ async def ask_advisor(clock: Clock, base_url: str, team: dict[str, Any], teacher
     university = await regions.university(team["university"])
     await mail.send(
         clock,
+        requester=requester,
         to=teacher.email,
         language=teacher.language,
         template="advisor_request",
@@ -79,7 +84,7 @@ async def invite_advisor(rt: Runtime, actor: Principal, team_id: int, data: Invi
         _, rules = await open_roster(rt.clock, team)
         teacher = await teacher_by_email(data.email)
         await check_advisor(rules, team, teacher)
-        request_id = await ask_advisor(rt.clock, rt.base_url, team, teacher)
+        request_id = await ask_advisor(rt.clock, rt.base_url, mail_limits.person(rt, actor), team, teacher)
         await audit.record(
             rt.clock,
             actor_id=actor.user_id,

@@ -10,6 +10,7 @@ from contest.lib.audit import service as audit
 from contest.lib.db import json_value, write_transaction
 from contest.lib.emails import normalise_email
 from contest.lib.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.principal import Principal, audit_id
 from contest.lib.runtime import Runtime
@@ -170,6 +171,7 @@ async def decide_change(rt: Runtime, actor: Principal, request_id: int, data: De
         for person in (await accounts.accounts(recipients)).values():
             await mail.send(
                 rt.clock,
+                requester=mail_limits.organizer(rt, audit_id(actor)),
                 to=person.email,
                 language=person.language,
                 template="change_decided",
@@ -211,7 +213,7 @@ async def _set_advisor(rt: Runtime, team: dict[str, Any], change: dict[str, Any]
     await drop_advisors(rt.clock, team["id"])
     _, rules = await contest_rules(team["contest"])
     await check_advisor(rules, team, teacher)
-    await ask_advisor(rt.clock, rt.base_url, team, teacher)
+    await ask_advisor(rt.clock, rt.base_url, mail_limits.organizer(rt, actor_id), team, teacher)
 
 
 APPLY: dict[ChangeKind, Apply] = {

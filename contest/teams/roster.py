@@ -15,6 +15,7 @@ from contest.lib.audit import service as audit
 from contest.lib.db import write_transaction
 from contest.lib.emails import normalise_email
 from contest.lib.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.principal import Principal, audit_id
 from contest.lib.runtime import Runtime
@@ -140,6 +141,7 @@ async def invite_member(rt: Runtime, actor: Principal, team_id: int, data: Invit
         language = invitee.language if invitee else "zh-CN"
         await mail.send(
             rt.clock,
+            requester=mail_limits.person(rt, actor),
             to=email,
             language=language,
             template="team_invitation",

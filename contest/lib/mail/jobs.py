@@ -1,5 +1,6 @@
 """The mail job: deliver one recorded message by SMTP, or as an .eml file when no SMTP is set."""
 
+import logging
 import os
 import tempfile
 from email.message import EmailMessage
@@ -13,6 +14,8 @@ from arq import Retry
 from contest.lib.mail.service import mail_dir
 from contest.lib.mail.tables import MailMessage
 from contest.lib.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def build_message(row: dict[str, Any], sender: str) -> EmailMessage:
@@ -54,29 +57,56 @@ def _write_eml(settings: Settings, row: dict[str, Any], message: EmailMessage) -
     os.replace(temp, target)
 
 
+def _permanent(exc: Exception) -> bool:
+    """Whether sending can never succeed: the server refused for good (a 5xx answer: no such
+    recipient, a refused sender), as opposed to a network failure or a 4xx "try later"."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return all(error.code >= 500 for error in exc.recipients)
+    if isinstance(exc, aiosmtplib.SMTPNotSupported):  # e.g. a non-ASCII address, no SMTPUTF8
+        return True
+    return isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500
+
+
+async def _fail(message_id: int, reason: str) -> str:
+    await MailMessage.update({MailMessage.error: reason[:500], MailMessage.status: "failed"}).where(
+        MailMessage.id == message_id
+    )
+    log.warning("mail %s failed for good: %s", message_id, reason)
+    return "failed"
+
+
 async def send_mail(ctx: dict[str, Any], message_id: int) -> str:
-    """Deliver a recorded message once. arq may deliver the job twice: a sent row is left alone."""
+    """Deliver a recorded message once. arq may deliver the job twice: a sent row is left alone.
+
+    A message that can never be sent (it cannot even be built, or the server refuses it for good)
+    ends as failed at once, with the reason, where organizers see it; a passing failure is retried
+    with growing delays until the last try, which ends it as failed too. Nothing stays queued."""
     settings: Settings = ctx["settings"]
     row = await MailMessage.select().where(MailMessage.id == message_id).first()
     if row is None:
         return "missing"
-    if row["status"] == "sent":
-        return "already sent"
-    message = build_message(row, settings.mail_from)
+    if row["status"] in ("sent", "failed"):
+        return f"already {row['status']}"
+    try:
+        message = build_message(row, settings.mail_from)
+    except (ValueError, TypeError) as exc:  # e.g. a header holding a line break (rows from before one_line)
+        return await _fail(message_id, f"cannot build the message: {exc}")
     try:
         if settings.smtp_url:
             await _smtp(settings, message)
         else:
             _write_eml(settings, row, message)
     except (aiosmtplib.SMTPException, OSError) as exc:
+        if _permanent(exc):
+            return await _fail(message_id, str(exc))
         tries = ctx.get("job_try", 1)
-        final = tries >= ctx.get("max_tries", 5)
-        await MailMessage.update(
-            {MailMessage.error: str(exc)[:500], MailMessage.status: "failed" if final else "queued"}
-        ).where(MailMessage.id == message_id)
-        if final:
-            return "failed"
+        if tries >= ctx.get("max_tries", 5):
+            return await _fail(message_id, str(exc))
+        await MailMessage.update({MailMessage.error: str(exc)[:500]}).where(MailMessage.id == message_id)
         raise Retry(defer=min(600, 10 * 2**tries)) from exc
+    except Exception as exc:  # no retry mends what we did not foresee; say so rather than wait
+        log.exception("mail %s could not be sent", message_id)
+        return await _fail(message_id, f"{type(exc).__name__}: {exc}")
     await MailMessage.update(
         {MailMessage.status: "sent", MailMessage.sent_at: ctx["clock"].now(), MailMessage.error: ""}
     ).where(MailMessage.id == message_id)

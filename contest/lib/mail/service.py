@@ -1,14 +1,21 @@
 """Outgoing mail: rendered in the recipient's language, recorded, and sent by a job via the outbox."""
 
+import functools
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+import msgspec
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 
 from contest.lib.clock import Clock
 from contest.lib.db import current_engine
+from contest.lib.errors import Forbidden
+from contest.lib.mail.limits import Requester
 from contest.lib.mail.tables import MailMessage
 from contest.lib.outbox import service as outbox
+from contest.lib.principal import Principal
 from contest.lib.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -23,33 +30,66 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "staff_invitation": ("role", "contest", "link"),
     "teacher_approved": ("name",),
 }
+# Context values that may span lines (a reason typed in a text box); every other value is shown on
+# one line wherever it appears, and the subject is always one line.
+MULTILINE = frozenset({"reason"})
+SUBJECT_MAX = 300  # the column's width
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR), autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
 )
+# Line breaks of every kind (CR, LF, VT, FF, NEL, the Unicode line and paragraph separators) and
+# other control characters: in a header they would start a new header, in a body a new paragraph.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(value: str) -> str:
+    """`value` on one line: breaks and control characters become spaces, runs of spaces one."""
+    return " ".join(_BREAKS.sub(" ", value).split())
+
+
+@functools.lru_cache(maxsize=64)
+def _parts(template: str, language: str) -> tuple[Template, Template]:
+    """The subject line and the body of a template file, compiled apart: the split is made on the
+    template's own text, so nothing a value holds can move it."""
+    try:
+        source, _, _ = _ENV.loader.get_source(_ENV, f"{template}.{language}.txt")  # type: ignore[union-attr]
+    except TemplateNotFound:
+        raise KeyError(f"mail template {template}.{language}.txt is missing") from None
+    head, _, body = source.partition("\n\n")
+    if not head.startswith("Subject: ") or "\n" in head:
+        raise ValueError(f"mail template {template}.{language} must start with a one-line Subject: and a blank line")
+    return _ENV.from_string(head.removeprefix("Subject: ")), _ENV.from_string(body)
 
 
 def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) of a template in a language; the first line of the file is `Subject: ...`."""
+    """(subject, body) of a template in a language; the first line of the file is `Subject: ...`.
+    No value is trusted to be one line: the subject is one line whatever the values hold, and so is
+    every value in the body but the free texts of `MULTILINE`."""
     if template not in TEMPLATES:
         raise KeyError(f"unknown mail template {template!r}")
     language = language if language in LANGUAGES else "zh-CN"
-    try:
-        text = _ENV.get_template(f"{template}.{language}.txt").render(context)
-    except TemplateNotFound:
-        raise KeyError(f"mail template {template}.{language}.txt is missing") from None
-    head, _, body = text.partition("\n\n")
-    if not head.startswith("Subject: "):
-        raise ValueError(f"mail template {template}.{language} must start with a Subject: line")
-    return head.removeprefix("Subject: ").strip(), body
+    subject, body = _parts(template, language)
+    flat = {k: one_line(v) if isinstance(v, str) else v for k, v in context.items()}
+    in_body = {k: v if k in MULTILINE else flat[k] for k, v in context.items()}
+    return one_line(subject.render(flat))[:SUBJECT_MAX], body.render(in_body)
 
 
 async def send(
-    clock: Clock, *, to: str, language: str, template: str, context: dict[str, Any], user_id: int | None = None
+    clock: Clock,
+    *,
+    requester: Requester,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    user_id: int | None = None,
 ) -> int:
     """Record a message and enqueue its delivery, in the caller's write transaction: the mail is part
-    of the change that causes it, so it is sent only if that change commits."""
+    of the change that causes it, so it is sent only if that change commits. The mail counts against
+    `requester`'s allowance (and its recipient's); RateLimited when one is used up."""
     if current_engine().current_transaction.get() is None:
         raise RuntimeError("mail.send must run inside the change's write_transaction")
+    await requester.take(to)
     subject, body = render(template, language, context)
     rows = await MailMessage.insert(
         MailMessage(
@@ -75,3 +115,34 @@ def list_dev_mail(settings: Settings) -> list[Path]:
     """The .eml files written without SMTP, newest first (the development mailbox page)."""
     folder = mail_dir(settings)
     return sorted(folder.glob("*.eml"), reverse=True) if folder.is_dir() else []
+
+
+class FailedMailOut(msgspec.Struct, kw_only=True):
+    """A message that could not be sent, and why (organizers reach the person another way)."""
+
+    id: int
+    recipient: str
+    template: str
+    subject: str
+    error: str
+    created_at: datetime
+
+
+async def failed_mail(actor: Principal, limit: int = 200) -> list[FailedMailOut]:
+    """Messages that ended as failed, newest first: for national organizers (they name anyone)."""
+    if not actor.organizes_nationally():
+        raise Forbidden("Only national organizers see undelivered mail.")
+    rows = (
+        await MailMessage.select(
+            MailMessage.id,
+            MailMessage.recipient,
+            MailMessage.template,
+            MailMessage.subject,
+            MailMessage.error,
+            MailMessage.created_at,
+        )
+        .where(MailMessage.status == "failed")
+        .order_by(MailMessage.id, ascending=False)
+        .limit(limit)
+    )
+    return [FailedMailOut(**row) for row in rows]

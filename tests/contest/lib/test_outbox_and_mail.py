@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from arq.connections import ArqRedis
 
 from contest.lib import db
+from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.mail.jobs import send_mail
 from contest.lib.mail.tables import MailMessage
@@ -38,6 +39,7 @@ async def queue_mail(clock, to="li@example.edu.cn", language="zh-CN") -> int:
     async with db.write_transaction():
         return await mail.send(
             clock,
+            requester=mail_limits.platform(),
             to=to,
             language=language,
             template="verify_email",
@@ -73,7 +75,12 @@ async def test_a_rolled_back_change_sends_nothing(engine, clock):
     with pytest.raises(RuntimeError):
         async with db.write_transaction():
             await mail.send(
-                clock, to="x@example.edu.cn", language="en", template="verify_email", context={"name": "X", "link": "l"}
+                clock,
+                requester=mail_limits.platform(),
+                to="x@example.edu.cn",
+                language="en",
+                template="verify_email",
+                context={"name": "X", "link": "l"},
             )
             raise RuntimeError("the change failed")
     assert await OutboxJob.count() == 0 and await MailMessage.count() == 0

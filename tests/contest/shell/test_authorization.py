@@ -47,8 +47,12 @@ async def people(world, clock):
         "POST", f"/api/v1/contests/{contest_id}/teams", json={"name": "授权队", "track_id": track_id}
     )
     ids = {"contest_id": contest_id, "team_id": team.json()["id"], "user_id": student.id}
+    # A visitor's browser holds the pre-session token of the last page it opened (log-in CSRF).
+    anonymous = world.person("anonymous@u.edu.cn")
+    await anonymous.http.get("/login")
+    anonymous.csrf = anonymous.http.cookies["csrf"]
     return {
-        "anonymous": world.person("anonymous@u.edu.cn"),
+        "anonymous": anonymous,
         "student": student,
         "judge": judge,
         "organizer": organizer,

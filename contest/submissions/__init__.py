@@ -1,0 +1,1 @@
+"""Entries: files uploaded straight to object storage, verified, versioned, chosen, submitted and pinned."""
