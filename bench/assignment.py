@@ -19,7 +19,7 @@ Figures, all measured in this run:
   independent checker in this file, not from the solver's report.
 - time_s against reference_time_s: the solver end to end (checks, flow, passes) against a plain
   OR-Tools min-cost flow without the university rule on the same instance, both from the same Instance
-  object; each is run twice and the faster run counts.
+  object; each is run three times and the fastest run counts.
 
     .venv/bin/python bench/assignment.py            # full scale, a few minutes
     .venv/bin/python bench/assignment.py --small    # 2,000 entries, 200 judges
@@ -340,7 +340,7 @@ def main() -> None:
 
     # Alternate the two timed runs so neither gets a warmer machine.
     reference_times, solver_times = [], []
-    for _ in range(2):
+    for _ in range(3):
         _, seconds = timed(reference, instance)
         reference_times.append(seconds)
         solution, seconds = timed(solve, instance)
