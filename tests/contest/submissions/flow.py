@@ -57,7 +57,9 @@ async def team(
     """A signed-in leader of a new team (in a university of `province`), and the team's id."""
     university = await f.university(province=province)
     leader = await world.signup(email, university_id=university, name=f"{name}队长")
-    created = await leader.call("POST", f"/api/v1/contests/{contest_id}/teams", json={"name": name, "track_id": track_id})
+    created = await leader.call(
+        "POST", f"/api/v1/contests/{contest_id}/teams", json={"name": name, "track_id": track_id}
+    )
     assert created.status_code == 201, created.text
     return leader, int(created.json()["id"])
 
@@ -70,7 +72,9 @@ async def issue(person: Any, round_id: int, slot_id: int, data: bytes, filename:
 async def send_post(ticket: dict[str, Any], data: bytes, filename: str) -> httpx.Response:
     post = ticket["post"]
     async with httpx.AsyncClient(timeout=60) as s3:
-        return await s3.post(post["url"], data=post["fields"], files={"file": (filename, data, "application/octet-stream")})
+        return await s3.post(
+            post["url"], data=post["fields"], files={"file": (filename, data, "application/octet-stream")}
+        )
 
 
 async def send_parts(person: Any, ticket: dict[str, Any], data: bytes, numbers: list[int] | None = None) -> None:

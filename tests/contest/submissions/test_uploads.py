@@ -78,7 +78,9 @@ async def test_every_slot_type_goes_up_and_is_accepted_with_its_facts(world, clo
     assert done["demo_video"]["method"] == "multipart" and done["demo_video"]["part_count"] == 3
     assert done["design_document"]["method"] == "post"
     assert {u["status"] for u in done.values()} == {"checking"}
-    appid = await leader.call("POST", f"/api/v1/rounds/{round_['id']}/slots/{slots['appid']}/text", json={"text": "ｗｘ0123456789abcdef"})
+    appid = await leader.call(
+        "POST", f"/api/v1/rounds/{round_['id']}/slots/{slots['appid']}/text", json={"text": "ｗｘ0123456789abcdef"}
+    )
     assert appid.status_code == 201 and appid.json()["text"] == "wx0123456789abcdef"
     assert ids(appid.json()["notes"]) == ["appid_normalised"]
     await settle(world)
@@ -139,7 +141,12 @@ async def test_each_bad_file_is_refused_with_its_reason(world, clock):
     )
     assert chinese.status_code == 400 and "AppID" in chinese.json()["message"] and "wx" in chinese.json()["message"]
     entry = (await leader.call("GET", f"/api/v1/rounds/{round_['id']}/entry")).json()
-    assert not entry["can_submit"] and set(entry["failed"]) == {"design_document", "demo_video", "code_package", "code_image"}
+    assert not entry["can_submit"] and set(entry["failed"]) == {
+        "design_document",
+        "demo_video",
+        "code_package",
+        "code_image",
+    }
 
 
 async def test_a_multipart_upload_interrupted_is_resumed_and_accepted(world, clock):
