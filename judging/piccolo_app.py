@@ -10,6 +10,9 @@ APP_CONFIG = AppConfig(
     table_classes=table_finder(
         modules=[
             "judging.assignment.tables",
+            "judging.rubrics.tables",
+            "judging.sheets.tables",
+            "judging.results.tables",
         ],
         exclude_imported=True,
     ),

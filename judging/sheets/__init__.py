@@ -1,0 +1,1 @@
+"""Score sheets: what each judge gives each assigned entry, drafted, submitted, or recused from."""
