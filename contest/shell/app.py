@@ -44,6 +44,9 @@ from contest.teams.api import (
     TeamController,
 )
 from frontend import create_frontend_router, template_config
+from judging.results.api import AppealController, LiveController, RoundResultsController, RunController
+from judging.rubrics.api import RubricController
+from judging.sheets.api import JudgeContestController, JudgePanelController
 
 API_PATH = "/api/v1"
 
@@ -76,6 +79,13 @@ def api_routers() -> list[Router]:
                 UploadController,
                 RoundEntriesController,
                 ArchiveController,
+                RubricController,
+                JudgeContestController,
+                JudgePanelController,
+                RoundResultsController,
+                RunController,
+                AppealController,
+                LiveController,
             ],
         )
     ]

@@ -19,6 +19,8 @@ from contest.lib.settings import Settings, load_settings, with_secret_key
 from contest.shell.store import store_for
 from contest.shell.wiring import runtime_for
 from contest.submissions import jobs as entries
+from judging.results import jobs as results
+from judging.results.blas import limit_blas_threads
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or with_secret_key(load_settings())
     ctx["settings"] = settings
     ctx.setdefault("clock", SystemClock())
+    limit_blas_threads(1)  # the ranking's least squares is slower with BLAS threads on busy cores
     ctx["engine"] = await open_engine(settings)
     ctx["store"] = store_for(settings)
     ctx["runtime"] = runtime_for(settings, ctx["clock"], ctx.get("redis"))
@@ -45,11 +48,17 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """arq settings. Jobs are idempotent (at-least-once delivery) and write results to the DB."""
 
-    functions: ClassVar[list[Any]] = [send_mail, entries.verify_upload, entries.build_archive]
+    functions: ClassVar[list[Any]] = [
+        send_mail,
+        entries.verify_upload,
+        entries.build_archive,
+        results.compute_results,
+    ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(relay_outbox, second={0, 30}, run_at_startup=True, unique=True),
         cron(entries.pin_entries, second=15, unique=True),
         cron(entries.clean_uploads, minute=7, second=45, unique=True),
+        cron(results.finalise_results, minute=set(range(0, 60, 5)), second=50, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown
