@@ -10,6 +10,9 @@ APP_CONFIG = AppConfig(
     table_classes=table_finder(
         modules=[
             "judging.assignment.tables",
+            "judging.judges.tables",
+            "judging.conflicts.tables",
+            "judging.defence.tables",
             "judging.rubrics.tables",
             "judging.sheets.tables",
             "judging.results.tables",

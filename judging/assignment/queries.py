@@ -113,3 +113,11 @@ async def team_of_code(round_id: int, code: str) -> int | None:
         .first()
     )
     return None if row is None else int(row["team"])
+
+
+async def active_of_judge(judge_id: int) -> list[tuple[int, int]]:
+    """Every (round, team) the judge currently reviews, in any round."""
+    rows = await Assignment.select(Assignment.round, Assignment.team).where(
+        (Assignment.judge == judge_id) & (Assignment.status == PairStatus.ACTIVE.value)
+    )
+    return sorted({(r["round"], r["team"]) for r in rows})

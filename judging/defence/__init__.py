@@ -1,0 +1,1 @@
+"""The national final's defence timetable as the organizers build, publish and export it."""

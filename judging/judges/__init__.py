@@ -1,0 +1,1 @@
+"""Judges of a contest: profiles (university, region, expertise, tracks, loads) and their rounds."""
