@@ -11,7 +11,10 @@ from frontend.accounts import AccountPages
 from frontend.apidocs import ApiReferencePages
 from frontend.console import ConsolePages
 from frontend.dev import DevMailPages
+from frontend.entries import EntryPages
 from frontend.pages import PagesController
+from frontend.rounds import RoundPages
+from frontend.switcher import ContestSwitchPages
 from frontend.teams import TeamPages
 from frontend.templating import template_config
 
@@ -28,6 +31,9 @@ def create_frontend_router() -> Router:
             ConsolePages,
             DevMailPages,
             ApiReferencePages,
+            ContestSwitchPages,
+            EntryPages,
+            RoundPages,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], guards=[public], include_in_schema=False
             ),

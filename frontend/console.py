@@ -26,6 +26,7 @@ from contest.teams.queries import STATUSES, TeamFilter
 from contest.teams.schemas import ChangeAnswerIn, DecisionIn, StatusIn
 from frontend import flash
 from frontend.forms import Form, Upload, decode, local_input
+from frontend.switcher import chosen_contest
 from frontend.templating import render
 
 Rt = NamedDependency[Runtime]
@@ -34,9 +35,10 @@ PER_PAGE = 50
 LOCAL_TIMES = ("registration_opens_at", "registration_deadline")
 
 
-async def console_contest(actor: Principal) -> ContestOut:
-    """The contest the console is about, which this person must organize (a region of it at least)."""
-    contest = await contests.portal_contest()
+async def console_contest(request: Request[Any, Any, Any], actor: Principal) -> ContestOut:
+    """The contest the console is about (the one chosen, else the newest), which this person must
+    organize (a region of it at least)."""
+    contest = await chosen_contest(request)
     if not actor.organizes(contest.id):
         raise Forbidden("You do not have the right to do this.")
     return contest
@@ -58,7 +60,7 @@ class ConsolePages(Controller):
 
     @get("/teams")
     async def teams_list(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         query = {k: v for k, v in request.query_params.items() if k in TeamFilter.__struct_fields__}
         flt = decode(query, TeamFilter)
         if flt.status not in (None, *STATUSES):
@@ -120,13 +122,13 @@ class ConsolePages(Controller):
     async def decide_teacher(
         self, request: Request[Any, Any, Any], user_id: FromPath[int], data: Form, rt: Rt, actor: Actor
     ) -> Response[Any]:
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         await staff.decide_teacher(rt, actor, contest.id, user_id, decode(data, TeacherDecisionIn))
         return await flash.redirect(request, "/console/teams", notice="Decision recorded.")
 
     @get("/staff")
     async def staff(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         return render(
             request,
             "console/staff.html",
@@ -142,13 +144,13 @@ class ConsolePages(Controller):
     @post("/staff")
     async def invite_staff(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
         """Invite a judge or organizer by e-mail; the same service (and regional limits) as the API."""
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         await staff.invite_staff(rt, actor, contest.id, decode(data, StaffInviteIn))
         return await flash.redirect(request, "/console/staff", notice="Invitation sent.")
 
     @get("/contest")
     async def contest_settings(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         tz = contest.time_zone
         values = {
             **{k: getattr(contest, k) for k in ContestPatch.__struct_fields__},
@@ -163,7 +165,7 @@ class ConsolePages(Controller):
     @post("/contest")
     async def update_contest(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
         """Save the settings (national organizers); the window is typed in the zone the form names."""
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         zone = data.get("time_zone", "") if known_time_zone(data.get("time_zone", "")) else contest.time_zone
         patch = decode(data, ContestPatch, checkboxes=("same_university",), local_times=LOCAL_TIMES, tz=zone)
         await contests.update_contest(rt, actor, contest.id, patch)
@@ -171,7 +173,7 @@ class ConsolePages(Controller):
 
     @post("/contest/tracks", opt={"back": "/console/contest"})
     async def add_track(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         await contests.add_track(rt, actor, contest.id, decode(data, TrackIn, prefix="track_"))
         return await flash.redirect(request, "/console/contest", notice="Saved.")
 
@@ -179,7 +181,7 @@ class ConsolePages(Controller):
     async def rename_track(
         self, request: Request[Any, Any, Any], track_id: FromPath[int], data: Form, rt: Rt, actor: Actor
     ) -> Response[Any]:
-        contest = await console_contest(actor)
+        contest = await console_contest(request, actor)
         await contests.update_track(rt, actor, contest.id, track_id, decode(data, TrackPatch))
         return await flash.redirect(request, "/console/contest", notice="Saved.")
 

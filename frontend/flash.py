@@ -6,6 +6,7 @@ show it.
 
 import json
 import secrets
+from datetime import datetime
 from typing import Any
 
 from litestar import Request
@@ -21,7 +22,19 @@ SECRET_FIELDS = frozenset({"password", "_csrf"})
 
 
 def _msg(message: Msg | str) -> dict[str, Any]:
-    return {"text": message.text, "params": message.params} if isinstance(message, Msg) else {"text": message}
+    if not isinstance(message, Msg):
+        return {"text": message}
+    # An instant (a deadline) stays one, so the page shows it in the reader's language and zone.
+    params = {k: {"instant": v.isoformat()} if isinstance(v, datetime) else v for k, v in message.params.items()}
+    return {"text": message.text, "params": params}
+
+
+def _revived(data: dict[str, Any]) -> Msg:
+    params = {
+        k: datetime.fromisoformat(v["instant"]) if isinstance(v, dict) and set(v) == {"instant"} else v
+        for k, v in data.get("params", {}).items()
+    }
+    return Msg(data["text"], params)
 
 
 async def redirect(
@@ -61,9 +74,9 @@ async def load(request: Request[Any, Any, Any]) -> None:
     if raw:
         data = json.loads(raw)
         request.state.flash = {
-            "notice": Msg(**data["notice"]) if "notice" in data else None,
-            "error": Msg(**data["error"]) if "error" in data else None,
-            "fields": {k: Msg(**v) for k, v in data.get("fields", {}).items()},
+            "notice": _revived(data["notice"]) if "notice" in data else None,
+            "error": _revived(data["error"]) if "error" in data else None,
+            "fields": {k: _revived(v) for k, v in data.get("fields", {}).items()},
             "form": data.get("form"),
         }
 

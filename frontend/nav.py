@@ -11,12 +11,18 @@ class NavItem(msgspec.Struct, frozen=True):
 
 
 # Only pages that exist are listed; entries, judging, rounds and the leaderboard join as they land.
-ANONYMOUS = (NavItem("Home", "/"), NavItem("Sign in", "/login"), NavItem("Sign up", "/register"))
-STUDENT = (NavItem("My team", "/my/team"),)
+ANONYMOUS = (
+    NavItem("Home", "/"),
+    NavItem("Contests", "/contests"),
+    NavItem("Sign in", "/login"),
+    NavItem("Sign up", "/register"),
+)
+STUDENT = (NavItem("My team", "/my/team"), NavItem("My entry", "/my/entries"))
 TEACHER = (NavItem("My teams", "/my/advised"),)
 JUDGE: tuple[NavItem, ...] = ()
 ORGANIZER = (
     NavItem("Teams", "/console/teams"),
+    NavItem("Rounds", "/console/rounds"),
     NavItem("Judges and organizers", "/console/staff"),
     NavItem("Contest settings", "/console/contest"),
     NavItem("Universities", "/console/universities"),
@@ -28,7 +34,7 @@ def nav_for(principal: Principal | None) -> list[NavItem]:
     """Menu items for this person; several roles merge in a fixed order without duplicates."""
     if principal is None:
         return list(ANONYMOUS)
-    items: list[NavItem] = [NavItem("Home", "/")]
+    items: list[NavItem] = [NavItem("Home", "/"), NavItem("Contests", "/contests")]
     if principal.kind == "student":
         items += STUDENT
     if principal.kind == "teacher":

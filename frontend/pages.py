@@ -10,7 +10,6 @@ from litestar.exceptions import ValidationException
 from litestar.response import Redirect, Template
 
 from contest.accounts import service as accounts
-from contest.contests import service as contests
 from contest.lib.guards import public
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
@@ -18,6 +17,7 @@ from contest.teams import queries
 from frontend.forms import Form, safe_next
 from frontend.i18n import LANGUAGES
 from frontend.steps import next_steps
+from frontend.switcher import chosen_or_newest
 from frontend.templating import render
 
 ONE_YEAR = 365 * 24 * 3600
@@ -31,7 +31,7 @@ class PagesController(Controller):
     async def home(
         self, request: Request[Any, Any, Any], rt: NamedDependency[Runtime], viewer: NamedDependency[Principal | None]
     ) -> Template:
-        contest = await contests.current_contest()
+        contest = await chosen_or_newest(request)
         steps, user = [], None
         if viewer is not None:
             user = await accounts.profile(viewer.user_id)
@@ -42,7 +42,7 @@ class PagesController(Controller):
     @get("/privacy")
     async def privacy(self, request: Request[Any, Any, Any]) -> Template:
         """The personal-data notice people consent to at sign-up: the contest's own, else ours."""
-        contest = await contests.current_contest()
+        contest = await chosen_or_newest(request)
         notices = (contest.privacy_notice_zh, contest.privacy_notice_en) if contest else ("", "")
         return render(request, "privacy.html", {"notice_zh": notices[0], "notice_en": notices[1]})
 

@@ -9,7 +9,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from contest.accounts import service as accounts
-from contest.contests import service as contests
 from contest.lib.errors import InvalidState, NotFound
 from contest.lib.guards import authenticated
 from contest.lib.principal import Principal
@@ -30,6 +29,7 @@ from contest.teams.schemas import (
 from frontend import flash
 from frontend.forms import Form, decode
 from frontend.steps import next_steps
+from frontend.switcher import chosen_contest
 from frontend.templating import render
 
 Rt = NamedDependency[Runtime]
@@ -87,7 +87,7 @@ class TeamPages(Controller):
             return Redirect("/my/advised", status_code=303)
         if actor.kind != "student":
             return render(request, "message.html", {"title": "My team", "message": "Only students form teams."})
-        contest = await contests.portal_contest()
+        contest = await chosen_contest(request)
         team = await queries.my_team(rt, actor, contest.id)
         steps = next_steps(await accounts.profile(actor.user_id), contest, team, rt.clock.now())
         return render(
@@ -107,13 +107,13 @@ class TeamPages(Controller):
 
     @post("/my/team/create", opt={"back": "/my/team"})
     async def create(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
-        contest = await contests.portal_contest()
+        contest = await chosen_contest(request)
         await roster.create_team(rt, actor, contest.id, decode(data, TeamIn))
         return await flash.redirect(request, "/my/team", notice="Your team is created; invite your teammates.")
 
     @post("/my/team/join", opt={"back": "/my/team"})
     async def join(self, request: Request[Any, Any, Any], data: Form, rt: Rt, actor: Actor) -> Response[Any]:
-        contest = await contests.portal_contest()
+        contest = await chosen_contest(request)
         await roster.join_by_code(rt, actor, contest.id, decode(data, JoinCodeIn))
         return await flash.redirect(request, "/my/team", notice="You joined the team.")
 
@@ -124,7 +124,7 @@ class TeamPages(Controller):
         """Every other form of the team page; the page shows the outcome after a redirect."""
         if action not in TEAM_ACTIONS:
             raise NotFound("No such action.")
-        contest = await contests.portal_contest()
+        contest = await chosen_contest(request)
         team_id = await queries.team_of(actor.user_id, contest.id)
         if team_id is None:
             raise InvalidState("You are not in a team of this contest yet.")

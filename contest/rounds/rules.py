@@ -59,8 +59,7 @@ def issue_refusal(window: Window, now: datetime) -> Msg | None:
         return Msg("Submissions for this round open at {when}.", {"when": window.opens_at})
     if current in ("grace", "closed"):
         return Msg(
-            "The submission deadline passed at {when}: nothing new can be uploaded. "
-            "Everything accepted before it stays as it was.",
+            "The deadline passed at {when}: nothing new can be uploaded; what was accepted stays.",
             {"when": window.close},
         )
     return None
@@ -74,11 +73,8 @@ def finish_refusal(window: Window, now: datetime, started_at: datetime) -> Msg |
     if current == "grace" and window.close is not None and started_at < window.close:
         return None
     if current in ("grace", "closed"):
-        return Msg(
-            "The submission deadline passed at {when}; an upload started before it could be finished "
-            "until {until}. Everything accepted before stays as it was.",
-            {"when": window.close, "until": window.grace_end},
-        )
+        until = {"when": window.close, "until": window.grace_end}
+        return Msg("The deadline passed at {when}; an upload started before it could be finished until {until}.", until)
     return issue_refusal(window, now)
 
 
@@ -87,7 +83,7 @@ def entry_refusal(window: Window, now: datetime) -> Msg | None:
     if state(window, now) in ("open", "grace"):
         return None
     if state(window, now) == "closed":
-        return Msg("The submission deadline passed at {when}; the entry can no longer change.", {"when": window.close})
+        return Msg("The deadline passed at {when}; the entry can no longer change.", {"when": window.close})
     return issue_refusal(window, now)
 
 
@@ -113,7 +109,7 @@ def round_problems(values: Mapping[str, Any]) -> dict[str, Field]:
         problems["name_zh"] = "required"
     opens, closes = values.get("opens_at"), values.get("closes_at")
     if opens is not None and closes is not None and opens >= closes:
-        problems["closes_at"] = "must come after the opening"
+        problems["closes_at"] = "must come after submissions open"
     if (opens is None) != (closes is None):
         problems["closes_at" if closes is None else "opens_at"] = "give both ends of the window"
     if not 0 <= int(values.get("grace_minutes") or 0) <= MAX_GRACE_MINUTES:

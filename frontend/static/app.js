@@ -130,3 +130,221 @@ document.addEventListener("DOMContentLoaded", () => {
   followKinds();
   copyButtons();
 });
+
+// --- Entry uploads -------------------------------------------------------------------------------
+// Files go from the browser straight to the object store: one POST for a small file, parts for a
+// large one. Parts already sent are kept by the store, so an interrupted upload resumes (the same
+// page with Resume, or later by choosing the same file again). <section data-upload-card ...>.
+const UPLOAD_CONCURRENCY = 3;
+const PART_RETRIES = 4;
+const URL_BATCH = 20;
+
+class UploadError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function cardText(card, name, values) {
+  let text = card.dataset[name] || "";
+  Object.entries(values || {}).forEach(([key, value]) => {
+    text = text.split(`{${key}}`).join(String(value));
+  });
+  return text;
+}
+
+async function uploadApi(card, method, url, body) {
+  const response = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": card.dataset.csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new UploadError(data.message || String(response.status), response.status);
+  return data;
+}
+
+// XMLHttpRequest rather than fetch: only it reports upload progress.
+function sendToStore(method, url, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.upload.onprogress = (event) => onProgress(event.loaded);
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve(xhr) : reject(new UploadError("", xhr.status)));
+    xhr.onerror = () => reject(new UploadError("", 0));
+    xhr.ontimeout = () => reject(new UploadError("", 0));
+    xhr.send(body);
+  });
+}
+
+function uploadUi(card) {
+  const box = card.querySelector(".upload-progress");
+  const bar = box.querySelector("progress");
+  const percent = box.querySelector(".upload-percent");
+  const status = card.querySelector(".upload-status");
+  const resume = card.querySelector(".upload-resume");
+  const mb = (bytes) => (bytes / 1048576).toFixed(1);
+  return {
+    progress(sent, total) {
+      box.hidden = false;
+      const share = total ? Math.min(100, Math.floor((sent * 100) / total)) : 100;
+      bar.value = share;
+      percent.textContent = cardText(card, "tProgress", { percent: share, sent: mb(sent), total: mb(total) });
+    },
+    say(text) {
+      status.textContent = text;
+    },
+    offerResume(action) {
+      resume.hidden = false;
+      resume.onclick = () => {
+        resume.hidden = true;
+        action();
+      };
+    },
+    busy(flag) {
+      card.querySelectorAll("[data-upload-form] button, [data-upload-form] input").forEach((el) => {
+        el.disabled = flag;
+      });
+      card.classList.toggle("uploading", flag);
+    },
+  };
+}
+
+async function sendParts(card, upload, file, ui) {
+  const size = upload.part_size;
+  const arrived = await uploadApi(card, "GET", `/api/v1/uploads/${upload.id}/parts`);
+  const done = new Set(arrived.map((part) => part.number));
+  let sent = arrived.reduce((sum, part) => sum + part.size, 0);
+  const queue = [];
+  for (let n = 1; n <= upload.part_count; n += 1) if (!done.has(n)) queue.push(n);
+  const urls = new Map();
+  const inflight = new Map();
+  let failed = null;
+  const show = () => ui.progress(sent + [...inflight.values()].reduce((a, b) => a + b, 0), file.size);
+  const urlFor = async (n) => {
+    if (!urls.has(n)) {
+      const wanted = [n, ...queue.filter((m) => !urls.has(m))].slice(0, URL_BATCH);
+      const answer = await uploadApi(card, "POST", `/api/v1/uploads/${upload.id}/part-urls`, { numbers: wanted });
+      answer.urls.forEach((part) => urls.set(part.number, part.url));
+    }
+    return urls.get(n);
+  };
+  show();
+  const worker = async () => {
+    while (queue.length && !failed) {
+      const n = queue.shift();
+      const blob = file.slice((n - 1) * size, Math.min(n * size, file.size));
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await sendToStore("PUT", await urlFor(n), blob, (loaded) => {
+            inflight.set(n, loaded);
+            show();
+          });
+          inflight.delete(n);
+          sent += blob.size;
+          show();
+          break;
+        } catch (error) {
+          inflight.delete(n);
+          if (error.status === 403) urls.delete(n); // the signed URL expired: ask for a fresh one
+          if (attempt >= PART_RETRIES || (error.status >= 400 && error.status !== 403)) {
+            failed = failed || error;
+            return;
+          }
+          await sleep(1000 * 2 ** attempt);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, queue.length) }, worker));
+  if (failed) throw failed;
+}
+
+async function waitForCheck(card, uploadId, ui) {
+  ui.say(cardText(card, "tChecking"));
+  for (let round = 0; round < 90; round += 1) {
+    const upload = await uploadApi(card, "GET", `/api/v1/uploads/${uploadId}`);
+    if (upload.status !== "checking") break;
+    await sleep(2000);
+  }
+  window.location.reload();
+}
+
+async function runUpload(card, file, ui) {
+  const pending = JSON.parse(card.dataset.pending || "[]");
+  const resumable = pending.find((u) => u.method === "multipart" && u.size === file.size && u.filename === file.name);
+  let upload = resumable;
+  if (!upload) {
+    const ticket = await uploadApi(card, "POST", `/api/v1/rounds/${card.dataset.round}/slots/${card.dataset.slot}/uploads`, {
+      filename: file.name,
+      size: file.size,
+      content_type: file.type,
+    });
+    upload = ticket.upload;
+    if (ticket.post) {
+      const form = new FormData();
+      Object.entries(ticket.post.fields).forEach(([key, value]) => form.append(key, value));
+      form.append("file", file);
+      await sendToStore("POST", ticket.post.url, form, (loaded) => ui.progress(loaded, file.size)).catch((error) => {
+        if (!error.status) throw error; // the connection dropped: Resume starts it again
+        throw new UploadError(cardText(card, "tRefused", { status: error.status }), error.status);
+      });
+    } else {
+      pending.push({ ...upload, size: upload.declared_size });
+      card.dataset.pending = JSON.stringify(pending);
+    }
+  }
+  if (upload.method === "multipart") await sendParts(card, upload, file, ui);
+  ui.say(cardText(card, "tFinishing"));
+  await uploadApi(card, "POST", `/api/v1/uploads/${upload.id}/finalise`);
+  await waitForCheck(card, upload.id, ui);
+}
+
+function enhanceUploads() {
+  let running = 0;
+  window.addEventListener("beforeunload", (event) => {
+    if (running) event.preventDefault();
+  });
+  document.querySelectorAll("[data-upload-card]").forEach((card) => {
+    const form = card.querySelector("[data-upload-form]");
+    if (!form) return;
+    const ui = uploadUi(card);
+    const start = async (file) => {
+      running += 1;
+      ui.busy(true);
+      ui.say("");
+      try {
+        await runUpload(card, file, ui);
+      } catch (error) {
+        if (error.status === 0 || error.status === 403 || error.status === undefined) {
+          ui.say(cardText(card, "tInterrupted"));
+          ui.offerResume(() => start(file));
+          window.addEventListener("online", () => start(file), { once: true });
+        } else {
+          ui.say(error.message);
+        }
+      } finally {
+        running -= 1;
+        ui.busy(false);
+      }
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const file = form.querySelector("input[type=file]").files[0];
+      if (!file) return;
+      if (file.size > Number(card.dataset.max)) {
+        ui.say(cardText(card, "tTooLarge"));
+        return;
+      }
+      start(file);
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", enhanceUploads);

@@ -12,20 +12,22 @@ def hrefs(principal):
 
 
 def test_anonymous_visitors_can_sign_in_or_up():
-    assert hrefs(None) == ["/", "/login", "/register"]
+    assert hrefs(None) == ["/", "/contests", "/login", "/register"]
 
 
 def test_students_see_their_team_and_teachers_their_advised_teams():
-    assert hrefs(person("student")) == ["/", "/my/team", "/me"]
-    assert hrefs(person("teacher")) == ["/", "/my/advised", "/me"]
+    assert hrefs(person("student")) == ["/", "/contests", "/my/team", "/my/entries", "/me"]
+    assert hrefs(person("teacher")) == ["/", "/contests", "/my/advised", "/me"]
 
 
 def test_organizers_get_the_console_and_roles_merge_without_duplicates():
     items = hrefs(person("teacher", Role.JUDGE, Role.ORGANIZER, Role.ADMIN))
     assert items == [
         "/",
+        "/contests",
         "/my/advised",
         "/console/teams",
+        "/console/rounds",
         "/console/staff",
         "/console/contest",
         "/console/universities",
