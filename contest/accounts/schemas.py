@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from contest.lib.schemas import Email, EmailAddress, Id, Line32, Line100, MailedToken, Name, Patch, Reason
+from contest.lib.schemas import ONE_LINE, Email, EmailAddress, Id, Line32, Line100, MailedToken, Name, Patch, Reason
+
 
 class AccountKind(StrEnum):
     STUDENT = "student"
@@ -47,7 +48,7 @@ PersonName = Annotated[
     str,
     msgspec.Meta(
         max_length=100,
-        pattern=r"^[^\x00-\x1f\x7f]*$",
+        pattern=ONE_LINE,
         extra_json_schema={
             "extra": {"min_length": 1, "pattern": r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"}
         },

@@ -199,9 +199,12 @@ async def register(rt: Runtime, data: RegisterIn, *, address: str) -> Registered
     if await User.exists().where(User.email == email):
         raise Conflict("An account with this e-mail address already exists.", {"email": "already registered"})
     problems: dict[str, str] = {}
+    name = " ".join(data.name.split())
+    if not name:
+        problems["name"] = "Please give your name."
     if kind == AccountKind.STUDENT and data.university_id is None:
         problems["university_id"] = "Choose your university."
-    weak = password_problem(data.password, email, data.name)
+    weak = password_problem(data.password, email, name)
     if weak:
         problems["password"] = weak
     if problems:

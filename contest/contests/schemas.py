@@ -5,7 +5,7 @@ from typing import Annotated
 
 import msgspec
 
-from contest.lib.schemas import Instant, Line64, Line100, Line200, Notice, Patch
+from contest.lib.schemas import ONE_LINE, Instant, Line64, Line100, Line200, Notice, Patch
 
 Name = Line200
 TrackName = Line100
@@ -40,13 +40,13 @@ class ContestOut(msgspec.Struct, kw_only=True):
 
 
 class TrackIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    code: Annotated[str, msgspec.Meta(max_length=32)]
+    code: Annotated[str, msgspec.Meta(max_length=32, pattern=ONE_LINE)]
     name_zh: TrackName
     name_en: TrackName = ""
 
 
 class ContestIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    slug: Annotated[str, msgspec.Meta(max_length=63)]
+    slug: Annotated[str, msgspec.Meta(max_length=63, pattern=ONE_LINE)]
     name_zh: Name
     name_en: Name = ""
     time_zone: Line64 = "Asia/Shanghai"

@@ -10,24 +10,24 @@ Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 
 # Single-line fields refuse control characters (a line break in a name would become a mail header
 # or the first lines of a mail); free text refuses only NUL, which no database stores.
-_ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 _TEXT = r"^[^\x00]*$"
-Line32 = Annotated[str, msgspec.Meta(max_length=32, pattern=_ONE_LINE)]
-Line64 = Annotated[str, msgspec.Meta(max_length=64, pattern=_ONE_LINE)]
-Line100 = Annotated[str, msgspec.Meta(max_length=100, pattern=_ONE_LINE)]
-Line200 = Annotated[str, msgspec.Meta(max_length=200, pattern=_ONE_LINE)]
-Email = Annotated[str, msgspec.Meta(max_length=254, pattern=_ONE_LINE)]
-Secret = Annotated[str, msgspec.Meta(max_length=200, pattern=_ONE_LINE)]
+Line32 = Annotated[str, msgspec.Meta(max_length=32, pattern=ONE_LINE)]
+Line64 = Annotated[str, msgspec.Meta(max_length=64, pattern=ONE_LINE)]
+Line100 = Annotated[str, msgspec.Meta(max_length=100, pattern=ONE_LINE)]
+Line200 = Annotated[str, msgspec.Meta(max_length=200, pattern=ONE_LINE)]
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=ONE_LINE)]
+Secret = Annotated[str, msgspec.Meta(max_length=200, pattern=ONE_LINE)]
 # An address the service validates (and folds: full-width, case); the document says so.
 EmailAddress = Annotated[
-    str, msgspec.Meta(max_length=254, pattern=_ONE_LINE, extra_json_schema={"extra": {"format": "email"}})
+    str, msgspec.Meta(max_length=254, pattern=ONE_LINE, extra_json_schema={"extra": {"format": "email"}})
 ]
 # The secret of a mailed link: the service looks it up, so nothing but URL-safe characters can match.
 MailedToken = Annotated[
     str,
     msgspec.Meta(
         max_length=200,
-        pattern=_ONE_LINE,
+        pattern=ONE_LINE,
         extra_json_schema={
             "description": "The token from the mailed link (single use, it expires).",
             "extra": {"pattern": "^[A-Za-z0-9_-]{20,200}$"},

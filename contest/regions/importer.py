@@ -109,8 +109,12 @@ def _text_rows(content: bytes) -> Iterator[list[str]]:
                     {"line": reader.line_num, "max": MAX_CELL_CHARS},
                 )
             yield [c.strip() for c in row]
-    except csv.Error:
-        # The csv module's own cap (131,072 characters per cell) or a malformed quote.
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # the csv module's own cap, 131,072 characters
+            raise ImportRefused(
+                "line {line} holds a cell longer than {max} characters",
+                {"line": reader.line_num, "max": MAX_CELL_CHARS},
+            ) from None
         raise ImportRefused("line {line} cannot be read as CSV", {"line": reader.line_num}) from None
 
 

@@ -18,7 +18,8 @@ from contest.accounts.auth import auth_middleware_factory
 from contest.contests.api import ContestController
 from contest.lib.clock import Clock, SystemClock
 from contest.lib.db import close_engine, open_engine
-from contest.lib.guards import access_of, provide_actor, provide_viewer, public
+from contest.lib.guards import access_of, ids_in_range, provide_actor, provide_viewer, public
+from contest.lib.mail.api import MailController
 from contest.lib.outbox.service import run_relay
 from contest.lib.runtime import Runtime
 from contest.lib.settings import Settings
@@ -27,8 +28,10 @@ from contest.rounds.api import ContestRoundsController, RoundController
 from contest.shell.health import HealthController
 from contest.shell.http import (
     content_security_policy,
+    document_errors,
     exception_handler,
     request_id_middleware,
+    request_shape_middleware,
     security_headers_hook,
 )
 from contest.shell.store import store_for
@@ -79,6 +82,7 @@ def api_routers() -> list[Router]:
                 UploadController,
                 RoundEntriesController,
                 ArchiveController,
+                MailController,
                 RubricController,
                 JudgeContestController,
                 JudgePanelController,
@@ -141,7 +145,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         version="1",
         description="JSON API of the national mini-program contest platform.",
         render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
-        openapi_router=Router(path=f"{API_PATH}/schema", route_handlers=[], guards=[public]),
+        openapi_router=Router(path=f"{API_PATH}/schema", route_handlers=[], guards=[public], include_in_schema=False),
         components=Components(
             security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},
         ),
@@ -157,7 +161,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "viewer": Provide(provide_viewer, sync_to_thread=False),
         },
         exception_handlers={Exception: exception_handler},
-        middleware=[request_id_middleware, auth_middleware_factory(settings, clock)],
+        guards=[ids_in_range],
+        middleware=[request_id_middleware, request_shape_middleware, auth_middleware_factory(settings, clock)],
         before_send=[
             security_headers_hook(
                 content_security_policy(settings.s3_public_url or settings.s3_endpoint),
@@ -170,4 +175,5 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         state=State({"settings": settings, "redis": None, "store": None, "runtime": runtime_for(settings, clock)}),
     )
     check_routes_guarded(app)
+    document_errors(app)
     return app

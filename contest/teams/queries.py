@@ -15,7 +15,7 @@ from contest.lib.db import contains, json_value
 from contest.lib.errors import Forbidden
 from contest.lib.principal import Principal
 from contest.lib.runtime import RosterFacts, Runtime
-from contest.lib.schemas import Name
+from contest.lib.schemas import Id, Line32, Line100, Name
 from contest.teams import access
 from contest.teams.common import advisor_ids, load_team, member_ids
 from contest.teams.schemas import (
@@ -47,11 +47,11 @@ STATUSES = ("active", "withdrawn", "disqualified")
 class TeamFilter(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The organizers' team list filters; None (or an empty choice on a form) means all."""
 
-    region_id: int | None = None
-    university_id: int | None = None
-    track_id: int | None = None
-    status: str | None = None
-    q: str = ""
+    region_id: Id | None = None
+    university_id: Id | None = None
+    track_id: Id | None = None
+    status: Line32 | None = None
+    q: Line100 = ""
 
 
 async def team_for(rt: Runtime, actor: Principal, team_id: int) -> TeamOut:

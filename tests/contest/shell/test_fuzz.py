@@ -17,6 +17,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
+from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -28,7 +29,6 @@ from contest.accounts import sessions
 from contest.accounts.schemas import ApiTokenIn
 from contest.accounts.tables import ApiToken
 from contest.lib.principal import Role
-from schemathesis.checks import not_a_server_error
 from tests import factories as f
 
 BASE = "http://testserver.local"
@@ -104,7 +104,9 @@ async def callers(world, clock) -> dict[str, dict[str, str]]:
     )
     assert created.status_code == 201, created.text
     filler = await f.user(clock)
-    await ApiToken.insert(*[ApiToken(token_hash=f"filler-{n}", user=filler, name="x", created_at=clock.now()) for n in range(300)])
+    await ApiToken.insert(
+        *[ApiToken(token_hash=f"filler-{n}", user=filler, name="x", created_at=clock.now()) for n in range(300)]
+    )
     tokens = {}
     for name, person in (("student", student), ("organizer", organizer)):
         token = await sessions.create_api_token(f.runtime(clock), await f.principal(person.id), ApiTokenIn(name="fuzz"))

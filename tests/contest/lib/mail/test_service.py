@@ -1,0 +1,68 @@
+"""Mail rendering never trusts a value to be one line; undelivered mail is shown to national organizers."""
+
+import pytest
+
+from contest.lib import db
+from contest.lib.mail import limits as mail_limits
+from contest.lib.mail import service as mail
+from contest.lib.mail.tables import MailMessage
+from contest.lib.principal import Role
+from tests import factories as f
+
+HOSTILE = "王五\n\nSubject: 你中奖了\r\nBcc: everyone@example.cn\x0b\x85\u2028点此领取"
+
+
+@pytest.mark.parametrize("language", mail.LANGUAGES)
+@pytest.mark.parametrize("template", sorted(mail.TEMPLATES))
+def test_no_value_can_break_a_subject_or_start_a_paragraph(template, language):
+    context = {key: HOSTILE for key in mail.TEMPLATES[template]}
+    subject, body = mail.render(template, language, context)
+    _, plain_body = mail.render(template, language, {key: "王五" for key in mail.TEMPLATES[template]})
+    assert "\n" not in subject and "\r" not in subject and len(subject) <= mail.SUBJECT_MAX
+    for value in ("\x0b", "\x85", "\u2028", "\r"):
+        assert value not in subject
+    # The body keeps the template's own lines: a value adds none (bar the free text of a reason).
+    if not set(mail.TEMPLATES[template]) & mail.MULTILINE:
+        assert body.count("\n") == plain_body.count("\n")
+        assert not any(line.startswith(("Subject:", "Bcc:")) for line in body.splitlines())
+
+
+def test_a_reason_keeps_its_lines():
+    _, body = mail.render("change_decided", "en", {"team": "星辰", "decision": "rejected", "reason": "第一行\n第二行"})
+    assert "第一行\n第二行" in body
+
+
+def test_the_probes_invitation_no_longer_writes_the_subject():
+    subject, body = mail.render(
+        "team_invitation",
+        "zh-CN",
+        {"inviter": "李雷\n\n恭喜中奖", "team": "星辰", "contest": "大赛", "link": "http://x/i/1"},
+    )
+    assert subject.startswith("李雷 恭喜中奖") and "\n" not in subject
+    assert body.splitlines()[0] == "你好："  # the first line is the template's, not the name's
+
+
+async def test_failed_mail_is_listed_for_national_organizers_only(world, clock):
+    contest_id, _ = await f.contest(clock)
+    national = await world.staff("national@contest.cn", Role.ORGANIZER, None)
+    regional = await world.staff("east@contest.cn", Role.ORGANIZER, contest_id, region="EC")
+    student = await world.signup("someone@u.edu.cn")
+    async with db.write_transaction():
+        message_id = await mail.send(
+            clock,
+            requester=mail_limits.platform(),
+            to="gone@u.edu.cn",
+            language="en",
+            template="teacher_approved",
+            context={"name": "Gone"},
+        )
+    await MailMessage.update({MailMessage.status: "failed", MailMessage.error: "550 no such user"}).where(
+        MailMessage.id == message_id
+    )
+    listed = await national.call("GET", "/api/v1/mail/failed")
+    assert listed.status_code == 200
+    assert [(m["id"], m["recipient"], m["error"]) for m in listed.json()] == [
+        (message_id, "gone@u.edu.cn", "550 no such user")
+    ]
+    assert (await regional.call("GET", "/api/v1/mail/failed")).status_code == 403
+    assert (await student.call("GET", "/api/v1/mail/failed")).status_code == 403
