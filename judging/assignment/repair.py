@@ -54,8 +54,9 @@ from judging.judges import service as judge_service
 from judging.teams import team_facts
 
 Pair = tuple[int, int]
-# Ended pairs that must not come back to the same judge in a repair.
+# Ended pairs that must not come back to the same judge in a repair (and lapsed reviews).
 NEVER_AGAIN = {PairStatus.RECUSED.value, PairStatus.WITHDRAWN.value}
+LATE = "late"
 
 
 async def end_pairs(clock: Clock, round_id: int, pairs: set[Pair], status: PairStatus, reason: str) -> list[Pair]:
@@ -101,7 +102,7 @@ async def _facts_for_repair(round_row: dict[str, Any]) -> tuple[Any, list[Pair],
     """The round's facts as a repair sees them, its active pairs, and the judges each entry lacks."""
     round_id = int(round_row["id"])
     settings = await settings_of(round_row)
-    rows = await Assignment.select(Assignment.team, Assignment.judge, Assignment.status).where(
+    rows = await Assignment.select(Assignment.team, Assignment.judge, Assignment.status, Assignment.end_reason).where(
         Assignment.round == round_id
     )
     active = {(r["team"], r["judge"]) for r in rows if r["status"] == PairStatus.ACTIVE.value}
@@ -111,7 +112,11 @@ async def _facts_for_repair(round_row: dict[str, Any]) -> tuple[Any, list[Pair],
     teams = {e.team_id for e in scene.facts.entries} & history
     current = sorted(pair for pair in active if pair[0] in teams)
     held = Counter(j for _, j in current)
-    never = {(r["team"], r["judge"]) for r in rows if r["status"] in NEVER_AGAIN and r["team"] in teams}
+    never = {
+        (r["team"], r["judge"])
+        for r in rows
+        if (r["status"] in NEVER_AGAIN or r["end_reason"] == LATE) and r["team"] in teams
+    }
     count = Counter(t for t, _ in current)
     lacking: Counter[int] = Counter()
     entries = []
@@ -304,7 +309,7 @@ async def late_reviews(rt: Runtime) -> int:
         if not late:
             continue
         async with write_transaction():
-            gone = await end_pairs(rt.clock, round_id, late, PairStatus.REPLACED, "late")
+            gone = await end_pairs(rt.clock, round_id, late, PairStatus.REPLACED, LATE)
             if gone:
                 await queue_repair(rt.clock, round_id, ReassignmentReason.LATE, None)
                 await audit.record(
