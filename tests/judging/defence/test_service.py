@@ -1,0 +1,94 @@
+"""The defence timetable through its services: rooms and sessions, a build in the job, the grid,
+publication with the judges told, the CSV export, and a timetable that cannot exist explained."""
+
+from datetime import timedelta
+
+import pytest
+
+from contest.lib.errors import Forbidden, InvalidInput, InvalidState
+from contest.rounds import participants
+from contest.rounds import service as rounds
+from contest.rounds.schemas import ParticipantsIn
+from judging.assignment import portal
+from judging.defence import service
+from judging.defence.schemas import BuildIn, RoomIn, SessionIn
+from judging.judges import service as judges
+from judging.judges.schemas import AvailabilityIn
+from tests import factories as f
+from tests.judging.assignment_service import scene as scenes
+
+
+async def final(clock, finalists):
+    s = await scenes.build(clock, teams_per_region=(("EC", 4), ("NC", 3)), judges_per_region=3)
+    final_round = (await rounds.rounds_of(s.rt, s.contest_id))[2]
+    chosen = (s.teams["EC"] + s.teams["NC"])[:finalists]
+    await participants.set_participants(s.rt, s.national, final_round.id, ParticipantsIn(team_ids=chosen))
+    for judge in s.judges["EC"] + s.judges["NC"]:
+        await judges.set_availability(s.rt, s.national, final_round.id, judge, AvailabilityIn(available=True))
+    for name in ("一号厅", "二号厅"):
+        await service.add_room(s.rt, s.national, final_round.id, RoomIn(name=name))
+    start = clock.now() + timedelta(days=30)
+    await service.add_session(
+        s.rt, s.national, final_round.id, SessionIn(name="上午", starts_at=start, slot_minutes=20, slots=3)
+    )
+    return s, final_round.id, chosen
+
+
+async def build(s, round_id, panel_size=2):
+    started = await service.start_build(s.rt, s.national, round_id, BuildIn(panel_size=panel_size, time_limit=5))
+    assert started.status == "queued"
+    await service.build_job(s.rt, started.id)
+    return await service.timetable_of(s.national, started.id)
+
+
+async def test_every_finalist_gets_one_slot_before_a_panel_without_conflict(service_db, clock):
+    s, round_id, chosen = await final(clock, 5)
+    built = await build(s, round_id)
+    assert built.status == "done", built.messages
+    grid = await service.grid_of(s.national, built.id)
+    heard = [c.team_id for session in grid.sessions for row in session.rows for c in row.cells if c.team_id]
+    assert sorted(heard) == sorted(chosen)
+    [session] = grid.sessions
+    assert all(len(panel) == 2 for panel in session.panels if panel)
+    # No judge sits two rooms at once.
+    seated = [name for panel in session.panels for name in panel]
+    assert len(seated) == len(set(seated))
+
+    published = await service.publish(s.rt, s.national, built.id)
+    assert published.status == "published"
+    told = [
+        n
+        for j in s.judges["EC"] + s.judges["NC"]
+        for n in await portal.notices(await f.principal(j))
+        if n.text == service.PANEL_DUTY
+    ]
+    assert len(told) == len(seated)
+    text = await service.export_csv(s.national, built.id)
+    lines = text.lstrip("\ufeff").strip().splitlines()
+    assert lines[0].startswith("场次") and len(lines) == 1 + 3 * 2
+    assert sum(1 for line in lines[1:] if "队" in line) == 5
+    english = await service.export_csv(s.national, built.id, "en")
+    assert english.lstrip("\ufeff").startswith("session,start,end,room,team")
+
+
+async def test_too_many_finalists_for_the_rooms_are_explained(service_db, clock):
+    s, round_id, _ = await final(clock, 7)
+    built = await build(s, round_id)
+    assert built.status == "infeasible"
+    assert [m.id for m in built.messages] == ["capacity"]
+    with pytest.raises(InvalidState):
+        await service.publish(s.rt, s.national, built.id)
+
+
+async def test_sessions_may_not_overlap_and_only_national_organizers_build(service_db, clock):
+    s, round_id, _ = await final(clock, 3)
+    with pytest.raises(InvalidInput):
+        await service.add_session(
+            s.rt,
+            s.national,
+            round_id,
+            SessionIn(name="重叠", starts_at=clock.now() + timedelta(days=30, minutes=30), slots=2),
+        )
+    regional = await f.organizer(clock, s.contest_id, region="EC")
+    with pytest.raises(Forbidden):
+        await service.start_build(s.rt, regional, round_id, BuildIn())
