@@ -69,7 +69,9 @@ async def live_rows(row: dict[str, Any]) -> list[LiveRow]:
     round_id = row["id"]
     criteria = await criteria_of(round_id)
     submitted = await submitted_sheets(round_id)
-    team_ids = sorted(set(await participants.participant_ids(row)) | {s["team"] for s in submitted})
+    # The finalists: the round's listed teams, those with judges assigned, and any with a sheet.
+    assigned = {team for team, _ in await assignment.active_pairs(round_id)}
+    team_ids = sorted(set(await participants.participant_ids(row)) | assigned | {s["team"] for s in submitted})
     data = RankingInput(
         criteria=[Criterion(id=c.code, weight=c.weight, max=c.max) for c in criteria],
         sheets=[
