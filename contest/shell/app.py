@@ -47,6 +47,10 @@ from contest.teams.api import (
     TeamController,
 )
 from frontend import create_frontend_router, template_config
+from judging.assignment.api import AssignmentRunController, MyAssignmentsController, RoundAssignmentController
+from judging.conflicts.api import ConflictsController, MyConflictsController
+from judging.defence.api import DefenceTimetableController, RoundDefenceController
+from judging.judges.api import ContestJudgesController, RoundJudgesController
 from judging.results.api import AppealController, LiveController, RoundResultsController, RunController
 from judging.rubrics.api import RubricController
 from judging.sheets.api import JudgeContestController, JudgePanelController
@@ -90,6 +94,15 @@ def api_routers() -> list[Router]:
                 RunController,
                 AppealController,
                 LiveController,
+                ContestJudgesController,
+                RoundJudgesController,
+                ConflictsController,
+                MyConflictsController,
+                RoundAssignmentController,
+                AssignmentRunController,
+                MyAssignmentsController,
+                RoundDefenceController,
+                DefenceTimetableController,
             ],
         )
     ]

@@ -19,6 +19,8 @@ from contest.lib.settings import Settings, load_settings, with_secret_key
 from contest.shell.store import store_for
 from contest.shell.wiring import runtime_for
 from contest.submissions import jobs as entries
+from judging.assignment import jobs as assignment
+from judging.defence import jobs as defence
 from judging.results import jobs as results
 from judging.results.blas import limit_blas_threads
 
@@ -53,12 +55,16 @@ class WorkerSettings:
         entries.verify_upload,
         entries.build_archive,
         results.compute_results,
+        assignment.assignment_run,
+        assignment.assignment_repair,
+        defence.defence_build,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(relay_outbox, second={0, 30}, run_at_startup=True, unique=True),
         cron(entries.pin_entries, second=15, unique=True),
         cron(entries.clean_uploads, minute=7, second=45, unique=True),
         cron(results.finalise_results, minute=set(range(0, 60, 5)), second=50, unique=True),
+        cron(assignment.assignment_late_reviews, minute=23, second=20, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown
