@@ -5,11 +5,12 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from contest.lib.schemas import Id, Line100, Name
+from contest.lib.schemas import ONE_LINE, Id, Line100, Name
 from contest.rounds.schemas import SlotOut, TeamRoundOut
 from storage.checks import Message
 
-FileName = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+# Shown to people and written into download headers: one line, no control character.
+FileName = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=ONE_LINE)]
 # The largest file a slot may allow (2 GiB); each slot sets its own limit below it.
 FileSize = Annotated[int, msgspec.Meta(ge=1, le=2048 * 1024 * 1024)]
 PartNumber = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
@@ -20,7 +21,7 @@ class UploadIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     filename: FileName
     size: FileSize
-    content_type: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    content_type: Annotated[str, msgspec.Meta(max_length=100, pattern=ONE_LINE)] = ""
 
 
 class TextIn(msgspec.Struct, forbid_unknown_fields=True):
