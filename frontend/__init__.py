@@ -12,7 +12,10 @@ from frontend.apidocs import ApiReferencePages
 from frontend.console import ConsolePages
 from frontend.dev import DevMailPages
 from frontend.entries import EntryPages
+from frontend.leaderboard import LeaderboardPages, MyResultPages
 from frontend.pages import PagesController
+from frontend.panel import PanelPages
+from frontend.results import ResultPages
 from frontend.rounds import RoundPages
 from frontend.switcher import ContestSwitchPages
 from frontend.teams import TeamPages
@@ -34,6 +37,10 @@ def create_frontend_router() -> Router:
             ContestSwitchPages,
             EntryPages,
             RoundPages,
+            PanelPages,
+            ResultPages,
+            LeaderboardPages,
+            MyResultPages,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], guards=[public], include_in_schema=False
             ),

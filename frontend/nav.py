@@ -14,15 +14,17 @@ class NavItem(msgspec.Struct, frozen=True):
 ANONYMOUS = (
     NavItem("Home", "/"),
     NavItem("Contests", "/contests"),
+    NavItem("Results", "/results"),
     NavItem("Sign in", "/login"),
     NavItem("Sign up", "/register"),
 )
-STUDENT = (NavItem("My team", "/my/team"), NavItem("My entry", "/my/entries"))
+STUDENT = (NavItem("My team", "/my/team"), NavItem("My entry", "/my/entries"), NavItem("My results", "/my/results"))
 TEACHER = (NavItem("My teams", "/my/advised"),)
-JUDGE: tuple[NavItem, ...] = ()
+JUDGE = (NavItem("Scoring", "/judge"),)
 ORGANIZER = (
     NavItem("Teams", "/console/teams"),
     NavItem("Rounds", "/console/rounds"),
+    NavItem("Result review", "/console/results"),
     NavItem("Judges and organizers", "/console/staff"),
     NavItem("Contest settings", "/console/contest"),
     NavItem("Universities", "/console/universities"),
@@ -34,7 +36,7 @@ def nav_for(principal: Principal | None) -> list[NavItem]:
     """Menu items for this person; several roles merge in a fixed order without duplicates."""
     if principal is None:
         return list(ANONYMOUS)
-    items: list[NavItem] = [NavItem("Home", "/"), NavItem("Contests", "/contests")]
+    items: list[NavItem] = [NavItem("Home", "/"), NavItem("Contests", "/contests"), NavItem("Results", "/results")]
     if principal.kind == "student":
         items += STUDENT
     if principal.kind == "teacher":

@@ -348,3 +348,143 @@ function enhanceUploads() {
 }
 
 document.addEventListener("DOMContentLoaded", enhanceUploads);
+
+// --- Judge panel and leaderboards (issue 12) -----------------------------------------------------
+// The rubric form <form data-sheet-form> saves itself as the judge types: a PUT of the whole sheet to
+// the JSON API with the version the page was read at. The server refuses a stale copy (another tab,
+// another phone) with 409 and a message, which is shown, and autosaving stops: nothing is silently
+// overwritten. The live total follows the scores; Enter moves to the next score, Shift+Enter back,
+// Ctrl+S saves, and outside a field N and P open the next and previous entry.
+function sheetForm() {
+  const form = document.querySelector("form[data-sheet-form]");
+  if (!form) return;
+  const version = form.querySelector("[data-version]");
+  const status = form.querySelector("[data-status]");
+  const total = form.querySelector("[data-total]");
+  const scores = [...form.querySelectorAll("input[data-score]")];
+  let timer = null;
+  let inflight = null;
+  let dirty = false;
+  let stopped = false;
+
+  const say = (text, failed) => {
+    status.textContent = text;
+    status.classList.toggle("error", Boolean(failed));
+  };
+  const sheet = () => ({
+    scores: Object.fromEntries(
+      scores.map((input) => [input.name.slice("score_".length), input.value.trim() === "" ? null : Number(input.value)]),
+    ),
+    comment: form.elements.comment.value,
+    note: form.elements.note.value,
+    version: Number(version.value),
+  });
+  const updateTotal = () => {
+    if (scores.some((input) => input.value.trim() === "" || Number.isNaN(Number(input.value)))) {
+      total.textContent = "—";
+      return;
+    }
+    const sum = scores.reduce((acc, input) => acc + (Number(input.dataset.weight) * Number(input.value)) / Number(input.dataset.max), 0);
+    total.textContent = String(Math.round(sum * 100) / 100);
+  };
+  const save = async () => {
+    timer = null;
+    if (stopped || !dirty) return;
+    dirty = false;
+    say(form.dataset.saving);
+    inflight = fetch(form.dataset.api, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": form.dataset.csrf },
+      body: JSON.stringify(sheet()),
+    });
+    try {
+      const response = await inflight;
+      const answer = await response.json().catch(() => ({}));
+      if (response.ok) {
+        version.value = answer.version;
+        say(`${form.dataset.saved} ${new Date().toLocaleTimeString()}`);
+      } else {
+        say(`${form.dataset.failed} ${answer.message || response.status}`, true);
+        if (response.status === 409) stopped = true;
+      }
+    } catch {
+      dirty = true; // the network: try again shortly
+      say(form.dataset.unsaved, true);
+      timer = setTimeout(save, 5000);
+    } finally {
+      inflight = null;
+    }
+  };
+  form.addEventListener("input", () => {
+    dirty = true;
+    updateTotal();
+    say(form.dataset.unsaved);
+    clearTimeout(timer);
+    timer = setTimeout(save, 800);
+  });
+  form.addEventListener("submit", async (event) => {
+    // The form names the version it was read at: let a pending save finish first.
+    if (!timer && !inflight) return;
+    event.preventDefault();
+    const button = event.submitter;
+    clearTimeout(timer);
+    timer = null;
+    if (inflight) await inflight.catch(() => null);
+    if (dirty) await save();
+    form.requestSubmit(button);
+  });
+  scores.forEach((input, index) => {
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      (scores[index + (event.shiftKey ? -1 : 1)] || form.elements.comment).focus();
+    });
+  });
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+      event.preventDefault();
+      dirty = true;
+      clearTimeout(timer);
+      save();
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea, select")) return;
+    const rel = { n: "next", p: "prev" }[event.key.toLowerCase()];
+    const link = rel && document.querySelector(`a[rel=${rel}]`);
+    if (link) window.location.href = link.href;
+  });
+}
+
+// A live leaderboard <section data-live-board data-events="..."> follows its server-sent events: the
+// whole board on every change. EventSource reconnects by itself and names the last version it saw,
+// so the server sends the board again only if it changed meanwhile.
+function renderBoard(section, board) {
+  const english = document.documentElement.lang === "en";
+  const body = section.querySelector("tbody");
+  const rows = board.rows.map((row) => {
+    const tr = document.createElement("tr");
+    const cells = [row.rank ?? "—", row.team, (english && row.university.en) || row.university.zh, row.score ?? "—", row.sheets];
+    cells.forEach((value) => {
+      const td = document.createElement("td");
+      td.textContent = String(value);
+      tr.append(td);
+    });
+    return tr;
+  });
+  body.replaceChildren(...rows);
+  section.querySelectorAll("[data-frozen]").forEach((note) => { note.hidden = !board.frozen; });
+  section.dataset.version = board.version;
+}
+
+function liveBoards() {
+  document.querySelectorAll("[data-live-board]").forEach((section) => {
+    const source = new EventSource(section.dataset.events);
+    source.addEventListener("board", (event) => renderBoard(section, JSON.parse(event.data)));
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  sheetForm();
+  liveBoards();
+});

@@ -12,12 +12,12 @@ def hrefs(principal):
 
 
 def test_anonymous_visitors_can_sign_in_or_up():
-    assert hrefs(None) == ["/", "/contests", "/login", "/register"]
+    assert hrefs(None) == ["/", "/contests", "/results", "/login", "/register"]
 
 
 def test_students_see_their_team_and_teachers_their_advised_teams():
-    assert hrefs(person("student")) == ["/", "/contests", "/my/team", "/my/entries", "/me"]
-    assert hrefs(person("teacher")) == ["/", "/contests", "/my/advised", "/me"]
+    assert hrefs(person("student")) == ["/", "/contests", "/results", "/my/team", "/my/entries", "/my/results", "/me"]
+    assert hrefs(person("teacher")) == ["/", "/contests", "/results", "/my/advised", "/me"]
 
 
 def test_organizers_get_the_console_and_roles_merge_without_duplicates():
@@ -25,9 +25,12 @@ def test_organizers_get_the_console_and_roles_merge_without_duplicates():
     assert items == [
         "/",
         "/contests",
+        "/results",
         "/my/advised",
+        "/judge",
         "/console/teams",
         "/console/rounds",
+        "/console/results",
         "/console/staff",
         "/console/contest",
         "/console/universities",
