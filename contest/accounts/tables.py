@@ -12,8 +12,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from contest.contests.tables import Contest
 from contest.accounts.schemas import AccountKind, TeacherStatus
+from contest.contests.tables import Contest
 from contest.lib.principal import Role
 from contest.regions.tables import Region, University
 

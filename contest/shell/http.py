@@ -232,7 +232,7 @@ def request_refusal(scope: Scope) -> DomainError | None:
     query = scope.get("query_string", b"")
     if b"\x00" in query or b"%00" in query.lower():
         return InvalidInput("The request holds a NUL character, which is not accepted.")
-    if scope["path"].startswith(API_PREFIX) and scope["method"] in _UNSAFE:
+    if scope["path"].startswith(API_PREFIX) and scope.get("method") in _UNSAFE:
         length = _header(scope, b"content-length")
         has_body = (length not in ("", "0")) or bool(_header(scope, b"transfer-encoding"))
         media = _header(scope, b"content-type").split(";")[0].strip().lower()

@@ -4,8 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from contest.accounts import service as accounts
-from contest.accounts.schemas import Account
-from contest.accounts.schemas import AccountKind
+from contest.accounts.schemas import Account, AccountKind
 from contest.accounts.tokens import digest, new_secret
 from contest.contests import service as contests
 from contest.lib.audit import service as audit
