@@ -21,6 +21,8 @@ from frontend.forms import Form, decode
 from frontend.switcher import chosen_contest
 from frontend.templating import language_of, render
 from judging.advancement import AdvancementRule
+from judging.assignment import repair
+from judging.assignment.schemas import ArbitrationIn
 from judging.awards import AwardRules, Tier
 from judging.ranking.teams import GroupKey
 from judging.results import appeals, charts, live, service
@@ -284,6 +286,18 @@ class ResultPages(Controller):
         )
         await service.adjust(rt, actor, run_id, change)
         return await flash.redirect(request, f"/console/results/runs/{run_id}", notice="The change is recorded.")
+
+    @post("/runs/{run_id:int}/arbitration", opt={"back": "/console/results/runs/{run_id}"})
+    async def arbitration(
+        self, request: Request[Any, Any, Any], run_id: FromPath[int], data: Form, rt: Rt, actor: Actor
+    ) -> Response[Any]:
+        """One more judge for a flagged entry, through the assignment work's repair."""
+        asked = decode(data, ArbitrationIn)
+        round_id = (await service.results(actor, run_id)).run.round_id
+        await repair.request_arbitration(rt, actor, round_id, asked.team_id, asked.reason)
+        return await flash.redirect(
+            request, f"/console/results/runs/{run_id}", notice="An arbitration judge is being assigned."
+        )
 
     @post("/runs/{run_id:int}/publish", opt={"back": "/console/results/runs/{run_id}"})
     async def publish(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from frontend.i18n import translations
+from judging.assignment.tables import Reassignment
 from judging.results import service as results
 from judging.results.schemas import PublishIn
 from tests import factories as f
@@ -115,3 +116,21 @@ async def test_organizers_publish_and_a_team_appeals_through_the_pages(world):
     assert answer.status_code == 303
     after = await member.http.get(answer.headers["location"])
     assert "申诉已提交" in after.text and "处理中" in after.text
+
+
+async def test_a_flagged_entry_gets_an_arbitration_judge_from_the_run_page(world):
+    s = await scoring.scene(world.clock, teams=1, judges=2)
+    await scoring.score(world.clock, s, s.judges[0], s.teams[0], scoring.scaled(0.9))
+    await scoring.score(world.clock, s, s.judges[1], s.teams[0], scoring.scaled(0.2))
+    rt = f.runtime(world.clock)
+    run = await results.request_compute(rt, s.organizer, s.round.id)
+    await results.compute_run(rt, run.id)
+    organizer = await signed_in(world, s.organizer)
+    page = await organizer.http.get(f"/console/results/runs/{run.id}")
+    assert "增派仲裁评委" in page.text
+    _, shown = await organizer.submit(
+        f"/console/results/runs/{run.id}/arbitration", team_id=str(s.teams[0]), reason="两位评委分差过大"
+    )
+    assert "正在分配仲裁评委" in shown.text
+    [queued] = await Reassignment.select().where(Reassignment.round == s.round.id)
+    assert queued["reason"] == "arbitration"

@@ -7,6 +7,8 @@ import pytest
 
 from contest.lib.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from judging.assignment import queries as assignment
+from judging.assignment.tables import Reassignment
+from judging.conflicts import service as conflicts  # noqa: F401  (registers the recusal handler)
 from judging.sheets import service
 from judging.sheets.queries import submitted_pairs
 from judging.sheets.schemas import RecuseIn, SheetIn
@@ -115,23 +117,18 @@ async def test_the_panel_of_an_open_round_names_teams(service_db, clock):
     assert not panel.round.blind and {e.team for e in panel.entries} == {"队伍1", "队伍2"}
 
 
-async def test_recusal_needs_a_reason_and_the_sheet_stops_counting(service_db, clock):
-    s = await scoring.scene(clock, teams=1, judges=1)
+async def test_recusal_needs_a_reason_ends_the_pair_and_queues_a_repair(service_db, clock):
+    s = await scoring.scene(clock, teams=1, judges=2)
     rt, judge, team = f.runtime(clock), s.judges[0], s.teams[0]
     await scoring.score(clock, s, judge, team, scoring.ALL_TENS)
     assert await assignment.locked_pairs(s.round.id) == {(team, judge.user_id)}
-    handled = []
-
-    async def reassign(rt, actor, round_id, team_id, reason):  # what the assignment work is told
-        handled.append((round_id, team_id, actor.user_id, reason))
-
-    service.on_recusal(reassign)
-    try:
-        with pytest.raises(InvalidInput):
-            await service.recuse(rt, judge, s.round.id, s.codes[team], RecuseIn(reason="  "))
-        recused = await service.recuse(rt, judge, s.round.id, s.codes[team], RecuseIn(reason="我指导过这个队伍"))
-    finally:
-        service._recusal.remove(reassign)
+    with pytest.raises(InvalidInput):
+        await service.recuse(rt, judge, s.round.id, s.codes[team], RecuseIn(reason="  "))
+    recused = await service.recuse(rt, judge, s.round.id, s.codes[team], RecuseIn(reason="我指导过这个队伍"))
     assert recused.status == "recused" and not recused.editable
-    assert handled == [(s.round.id, team, judge.user_id, "我指导过这个队伍")]
     assert await submitted_pairs(s.round.id) == set()
+    assert await assignment.judges_of(s.round.id, team) == [s.judges[1].user_id]
+    [repair] = await Reassignment.select().where(Reassignment.round == s.round.id)
+    assert repair["reason"] == "recusal"
+    with pytest.raises(NotFound):  # the entry is no longer theirs
+        await service.sheet(rt, judge, s.round.id, s.codes[team])
