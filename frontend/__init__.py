@@ -9,9 +9,11 @@ from contest.lib.guards import public
 from frontend import flash
 from frontend.accounts import AccountPages
 from frontend.apidocs import ApiReferencePages
+from frontend.assignment import AssignmentPages, DefencePages, MyAssignmentPages
 from frontend.console import ConsolePages
 from frontend.dev import DevMailPages
 from frontend.entries import EntryPages
+from frontend.judges import JudgePages
 from frontend.leaderboard import LeaderboardPages, MyResultPages
 from frontend.pages import PagesController
 from frontend.panel import PanelPages
@@ -41,6 +43,10 @@ def create_frontend_router() -> Router:
             ResultPages,
             LeaderboardPages,
             MyResultPages,
+            JudgePages,
+            AssignmentPages,
+            DefencePages,
+            MyAssignmentPages,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], guards=[public], include_in_schema=False
             ),

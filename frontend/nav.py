@@ -20,10 +20,12 @@ ANONYMOUS = (
 )
 STUDENT = (NavItem("My team", "/my/team"), NavItem("My entry", "/my/entries"), NavItem("My results", "/my/results"))
 TEACHER = (NavItem("My teams", "/my/advised"),)
-JUDGE = (NavItem("Scoring", "/judge"),)
+JUDGE = (NavItem("Scoring", "/judge"), NavItem("My assignments", "/judge/assignments"))
 ORGANIZER = (
     NavItem("Teams", "/console/teams"),
     NavItem("Rounds", "/console/rounds"),
+    NavItem("Judges", "/console/judges"),
+    NavItem("Judge assignment", "/console/assignment"),
     NavItem("Result review", "/console/results"),
     NavItem("Judges and organizers", "/console/staff"),
     NavItem("Contest settings", "/console/contest"),

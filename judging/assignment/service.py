@@ -85,6 +85,9 @@ from judging.sheets import queries as sheets  # noqa: F401  (registers its lock 
 from judging.teams import team_facts
 
 Triple = tuple[int, int, str]
+PIN_REFUSED = "This pin breaks a rule; nothing changed."
+FORBID_REFUSED = "No other judge can take this entry; nothing changed."
+SWAP_REFUSED = "This swap breaks a rule; nothing changed."
 
 
 # ---------------------------------------------------------------- settings
@@ -425,10 +428,23 @@ async def labels_for(contest_id: int, messages: list[Message]) -> dict[str, tupl
     return labels
 
 
+def _plain(value: Any) -> Any:
+    """A name in both languages as one text: a refusal travels as JSON (to a page, through the flash)."""
+    if isinstance(value, Name):
+        return value.zh if not value.en or value.en == value.zh else f"{value.zh} ({value.en})"
+    return value
+
+
 async def _refusal(contest_id: int, message: str, problems: list[Message]) -> InvalidState:
     """A refusal carrying the solver's reasons (with names), one per field, for pages and the API."""
     shown = message_outs(stored_messages(problems, await labels_for(contest_id, problems)))
-    return InvalidState(message, {f"problem {i}": Msg(m.text, m.params) for i, m in enumerate(shown, start=1)})
+    return InvalidState(
+        message,
+        {
+            f"problem {i}": Msg(m.text, {k: _plain(v) for k, v in m.params.items()})
+            for i, m in enumerate(shown, start=1)
+        },
+    )
 
 
 def _known(facts: Facts, team_id: int, judges_: list[int]) -> None:
@@ -516,7 +532,7 @@ async def pin(rt: Runtime, actor: Principal, run_id: int, data: PairIn) -> RunOu
             probe = msgspec.structs.replace(facts, pins=[pair])
             problems = solve(instance_of(probe)).explanation if _pin_breaks(probe, pair) else []
             if problems:
-                raise await _refusal(int(round_row["contest"]), "This pin breaks a rule; nothing changed.", problems)
+                raise await _refusal(int(round_row["contest"]), PIN_REFUSED, problems)
         else:
             others = [j for t, j, s in pairs if t == data.team_id and s != "pin"]
             values = affinity_matrix(facts)
@@ -524,9 +540,7 @@ async def pin(rt: Runtime, actor: Principal, run_id: int, data: PairIn) -> RunOu
             column = {j.user_id: i for i, j in enumerate(facts.judges)}
             weakest = sorted(others, key=lambda j: (values[row, column[j]], -j))[:1]
             change = Change(forbid=[(entry_id(data.team_id), judge_id(j)) for j in weakest])
-            pairs, _ = await _repaired(
-                int(round_row["contest"]), facts, pairs, change, "This pin breaks a rule; nothing changed."
-            )
+            pairs, _ = await _repaired(int(round_row["contest"]), facts, pairs, change, PIN_REFUSED)
         await _save_rule(rt, actor, int(round_row["id"]), data, RuleKind.PIN)
         await _store_draft(rt, run, facts, pairs)
         await _audit_rule(rt, actor, run, "assignment.pin", data)
@@ -553,9 +567,7 @@ async def forbid(rt: Runtime, actor: Principal, run_id: int, data: PairIn) -> Ru
         pairs = _pairs(run)
         if any((t, j) == pair for t, j, _ in pairs):
             change = Change(forbid=[(entry_id(data.team_id), judge_id(data.judge_id))])
-            pairs, _ = await _repaired(
-                int(round_row["contest"]), facts, pairs, change, "No other judge can take this entry; nothing changed."
-            )
+            pairs, _ = await _repaired(int(round_row["contest"]), facts, pairs, change, FORBID_REFUSED)
         await _save_rule(rt, actor, int(round_row["id"]), data, RuleKind.FORBID)
         await _store_draft(rt, run, facts, pairs)
         await _audit_rule(rt, actor, run, "assignment.forbid", data)
@@ -574,7 +586,7 @@ async def swap(rt: Runtime, actor: Principal, run_id: int, data: SwapIn) -> RunO
         if (data.team_id, data.judge_id) in set(facts.pins):
             raise InvalidState("This pair is pinned: remove the pin first.")
         contest_id = int(round_row["contest"])
-        refusal = "This swap breaks a rule; nothing changed."
+        refusal = SWAP_REFUSED
         probe = msgspec.structs.replace(facts, pins=sorted({*facts.pins, (data.team_id, data.new_judge_id)}))
         change = Change(forbid=[(entry_id(data.team_id), judge_id(data.judge_id))])
         changed, moved = await _repaired(contest_id, probe, pairs, change, refusal)

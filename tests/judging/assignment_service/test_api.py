@@ -31,7 +31,7 @@ JUDGES_CSV = (
 
 
 async def test_judges_are_imported_assigned_by_the_worker_and_see_codes_only(world, clock):
-    contest_id, round_id, universities, teams = await contest_with_teams(clock)
+    contest_id, round_id, _, teams = await contest_with_teams(clock)
     for name in ("评委大学甲", "评委大学乙", "评委大学丙"):
         await f.university(name=name, province="江苏")
     organizer = await world.staff("org@contest.example.org", Role.ORGANIZER, contest_id)
