@@ -291,7 +291,13 @@ async def run_job(rt: Runtime, run_id: int) -> str:
         await _finish(rt, run, RunStatus.FAILED, explanation=stored_messages(error.messages, {}))
         return RunStatus.FAILED.value
     if solution.status != "optimal":
-        await _finish(rt, run, RunStatus.INFEASIBLE, explanation=stored_messages(solution.explanation, scene.labels))
+        await _finish(
+            rt,
+            run,
+            RunStatus.INFEASIBLE,
+            facts=msgspec.to_builtins(scene.facts),
+            explanation=stored_messages(solution.explanation, scene.labels),
+        )
         return RunStatus.INFEASIBLE.value
     await _progress(run_id, 90, "figures")
     pairs = draft_pairs(scene.facts, solution)
