@@ -245,7 +245,7 @@ class ResultPages(Controller):
         return await flash.redirect(
             request,
             f"/console/results/runs/{run.id}",
-            notice="The results are being computed; this page shows them when ready.",
+            notice="The computation is queued.",
         )
 
     @get("/runs/{run_id:int}")

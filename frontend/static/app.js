@@ -405,7 +405,7 @@ function sheetForm() {
         version.value = answer.version;
         say(`${form.dataset.saved} ${new Date().toLocaleTimeString()}`);
       } else {
-        say(`${form.dataset.failed} ${answer.message || response.status}`, true);
+        say(form.dataset.failed.replace("{reason}", answer.message || response.status), true);
         if (response.status === 409) stopped = true;
       }
     } catch {
@@ -464,7 +464,8 @@ function renderBoard(section, board) {
   const body = section.querySelector("tbody");
   const rows = board.rows.map((row) => {
     const tr = document.createElement("tr");
-    const cells = [row.rank ?? "—", row.team, (english && row.university.en) || row.university.zh, row.score ?? "—", row.sheets];
+    const score = row.score === null ? "—" : row.score.toFixed(2);
+    const cells = [row.rank ?? "—", row.team, (english && row.university.en) || row.university.zh, score, row.sheets];
     cells.forEach((value) => {
       const td = document.createElement("td");
       td.textContent = String(value);
@@ -487,4 +488,10 @@ function liveBoards() {
 document.addEventListener("DOMContentLoaded", () => {
   sheetForm();
   liveBoards();
+});
+
+// A page waiting for the worker (<p data-reload-every="3">) reloads itself until the wait is over.
+document.addEventListener("DOMContentLoaded", () => {
+  const waiting = document.querySelector("[data-reload-every]");
+  if (waiting) setTimeout(() => window.location.reload(), Number(waiting.dataset.reloadEvery) * 1000);
 });

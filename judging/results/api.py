@@ -199,7 +199,7 @@ class LiveController(Controller):
         return ServerSentEvent(
             live.stream(rt, viewer, round_id, organizer_view=view == "organizer", last_id=last),
             headers={"X-Accel-Buffering": "no"},
-            retry_duration=2000,
+            retry_duration=live.RETRY_MS,
         )
 
     @post("/freeze", guards=[organizer], status_code=HTTP_200_OK)

@@ -7,11 +7,11 @@ right of it (a lenient judge) in their own colours; a judge without a value gets
 from collections.abc import Sequence
 from html import escape
 
-ROW_HEIGHT = 22
-LABEL_WIDTH = 150
-BAR_WIDTH = 300
-VALUE_WIDTH = 70
-TOP = 28
+ROW_HEIGHT = 26
+LABEL_WIDTH = 130
+BAR_WIDTH = 260
+VALUE_WIDTH = 60
+TOP = 30
 POSITIVE = "#2f6fb0"
 NEGATIVE = "#c0504d"
 GRID = "#c8c8c8"
@@ -40,15 +40,15 @@ def bar_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
-        f'<text x="0" y="16" font-size="13" font-weight="bold" fill="#222">{escape(title)}</text>',
+        f'<text x="0" y="16" font-size="15" font-weight="bold" fill="#222">{escape(title)}</text>',
         f'<line x1="{zero_x:.1f}" y1="{TOP - 4}" x2="{zero_x:.1f}" y2="{height - 4}" stroke="{GRID}"/>',
     ]
     for index, (label, value) in enumerate(rows):
         y = TOP + index * ROW_HEIGHT
         shown = label if len(label) <= 14 else label[:13] + "…"
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12" fill="#222">{escape(shown)}</text>')
+        parts.append(f'<text x="0" y="{y + 18}" font-size="14" fill="#222">{escape(shown)}</text>')
         if value is None:
-            parts.append(f'<text x="{zero_x + 4:.1f}" y="{y + 15}" font-size="12" fill="#777">—</text>')
+            parts.append(f'<text x="{zero_x + 4:.1f}" y="{y + 18}" font-size="14" fill="#777">—</text>')
             continue
         clipped = max(low, min(high, value))
         end_x = LABEL_WIDTH + BAR_WIDTH * (clipped - low) / span
@@ -59,7 +59,7 @@ def bar_chart(
             f'fill="{colour}"/>'
         )
         parts.append(
-            f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 15}" font-size="12" fill="#222">'
+            f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 18}" font-size="14" fill="#222">'
             f"{escape(_number(value, decimals) + unit)}</text>"
         )
     parts.append("</svg>")

@@ -37,6 +37,10 @@ from judging.sheets.queries import submitted_sheets
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15
+# A stream ends after this long and the browser reconnects at once (naming its last version), so an
+# app process shutting down never waits on an endless response for longer.
+STREAM_SECONDS = 10
+RETRY_MS = 500
 CHANNEL_PATTERN = "live-board:*"
 
 
@@ -163,18 +167,17 @@ async def refresh(rt: Runtime, round_id: int) -> None:
 
 
 async def set_frozen(rt: Runtime, actor: Principal, round_id: int, frozen: bool) -> LiveBoardOut:
-    """Freeze the public board as it is now (for the reveal), or show the live one again."""
+    """Freeze the public board as it is now (for the reveal), or show the live one again. Either way
+    the board gets a new version, so every open page hears of it."""
     row = await _live_round(round_id)
     access.require_reader(actor, row["contest"])
-    current = await _current(rt, row)
     async with write_transaction():
         stored = await _board_row(round_id)
         if stored is not None and bool(stored["frozen"]) == frozen:
             raise InvalidState("The board is already frozen." if frozen else "The board is not frozen.")
-        snapshot = msgspec.to_builtins(msgspec.structs.replace(current, frozen=True)) if frozen else None
         values: dict[Any, Any] = {
             LiveBoard.frozen: frozen,
-            LiveBoard.snapshot: snapshot,
+            LiveBoard.snapshot: None,
             LiveBoard.changed_by: audit_id(actor),
             LiveBoard.changed_at: rt.clock.now(),
         }
@@ -188,9 +191,10 @@ async def set_frozen(rt: Runtime, actor: Principal, round_id: int, frozen: bool)
             action="live.freeze" if frozen else "live.unfreeze",
             object_type="round",
             object_id=round_id,
-            after={"version": current.version},
         )
-    await _store(rt, row)
+    current = await _store(rt, row)
+    if frozen:  # what the public keeps seeing until the unfreeze
+        await LiveBoard.update({LiveBoard.snapshot: msgspec.to_builtins(current)}).where(LiveBoard.round == round_id)
     return await board(rt, actor, round_id, organizer_view=True)
 
 
@@ -260,21 +264,27 @@ async def stream(
     rt: Runtime, viewer: Principal | None, round_id: int, *, organizer_view: bool = False, last_id: str | None = None
 ) -> AsyncIterator[ServerSentEventMessage]:
     """Server-sent events of the board: the current board at once unless the viewer already has it
-    (`last_id`), then every new version, with a comment as heartbeat."""
+    (`last_id`), then every new version, with a comment as heartbeat, for STREAM_SECONDS."""
     first = await board(rt, viewer, round_id, organizer_view=organizer_view)  # refuses before streaming
     queue = hub_for(rt.redis).listen(round_id) if rt.redis is not None else None
     last = last_id
     current = first
+    ends = asyncio.get_running_loop().time() + STREAM_SECONDS
     try:
         while True:
             if str(current.version) != last:
                 last = str(current.version)
-                yield ServerSentEventMessage(data=msgspec.json.encode(current).decode(), event="board", id=last)
+                yield ServerSentEventMessage(
+                    data=msgspec.json.encode(current).decode(), event="board", id=last, retry=RETRY_MS
+                )
+            left = ends - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
             try:
                 if queue is None:
-                    await asyncio.sleep(HEARTBEAT_SECONDS)
+                    await asyncio.sleep(min(HEARTBEAT_SECONDS, left))
                 else:
-                    await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
+                    await asyncio.wait_for(queue.get(), timeout=min(HEARTBEAT_SECONDS, left))
             except TimeoutError:
                 yield ServerSentEventMessage(comment="heartbeat")
             current = await board(rt, viewer, round_id, organizer_view=organizer_view)
