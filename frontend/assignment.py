@@ -134,6 +134,7 @@ class AssignmentPages(Controller):
                 "draft": draft,
                 "run": draft.run,
                 "names": names,
+                "region_names": {r.code: r for r in await regions.list_regions()},
                 "query": query,
                 "per_page": PER_PAGE,
                 "refresh": REFRESH_SECONDS if draft.run.status in ("queued", "running") else None,

@@ -190,10 +190,16 @@ def draft_pairs(facts: Facts, solution: Solution) -> list[tuple[int, int, str]]:
     return out
 
 
+def _short(value: float) -> str:
+    """0.25 -> ".25", 1.0 -> "1": bin edges short enough to label a narrow bar."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.removeprefix("0") if text.startswith("0.") else text
+
+
 def _histogram(values: list[float]) -> list[Bar]:
     width = MAX_AFFINITY / BINS
     counts = Counter(min(int(v / width), BINS - 1) for v in values)
-    return [Bar(label=f"{i * width:.2f}–{(i + 1) * width:.2f}", count=counts.get(i, 0)) for i in range(BINS)]
+    return [Bar(label=f"{_short(i * width)}–{_short((i + 1) * width)}", count=counts.get(i, 0)) for i in range(BINS)]
 
 
 def _load_histogram(loads: list[int]) -> list[Bar]:
