@@ -28,6 +28,7 @@ from contest.regions import service as regions
 from contest.regions.tables import University
 from contest.shell.demo_entries import seed_entries
 from contest.shell.demo_judging import seed_judging
+from contest.shell.demo_results import seed_results
 from contest.shell.wiring import runtime_for
 from contest.teams import roster
 from contest.teams.schemas import JoinCodeIn, TeamIn
@@ -205,6 +206,7 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     await _seed_staff(clock, hasher, contest_id, shared_hash)
     await seed_entries(settings, clock, contest_id)
     await seed_judging(settings, clock, contest_id, shared_hash)
+    await seed_results(settings, clock, contest_id)
     # Teachers whose address is not on their university's domains wait for an organizer.
     for index in (1, 2, 3):
         await _demo_account(
