@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 
 from contest.lib.context import reset_request_id, set_request_id
 from contest.lib.errors import DomainError, Field, InvalidInput, Msg, NotFound, Unavailable
+from contest.lib.schemas import ONE_LINE
 from frontend.errors import page_error
 from frontend.i18n import negotiate_language, translate
 from storage import ObjectNotFound, StorageError
@@ -55,6 +56,7 @@ ERROR_STATUSES = {
 
 _AT_PATH = re.compile(r"^(?P<text>.*?)(?: - at `\$\.(?P<path>[^`]+)`)?$")
 _MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
+ONE_LINE_REFUSED = "one line of text, without line breaks or other control characters"
 UNAVAILABLE = "A service the site depends on cannot be reached just now; please try again in a minute."
 
 
@@ -74,7 +76,7 @@ def _validation_fields(extra: Any) -> dict[str, Field]:
             key, message = missing.group("name"), "required"
         else:
             key = str(item.get("key") or item.get("source") or "body")
-        fields[key] = message
+        fields[key] = ONE_LINE_REFUSED if repr(ONE_LINE) in message else message
     return fields
 
 
@@ -233,10 +235,8 @@ def request_refusal(scope: Scope) -> DomainError | None:
     if b"\x00" in query or b"%00" in query.lower():
         return InvalidInput("The request holds a NUL character, which is not accepted.")
     if scope["path"].startswith(API_PREFIX) and scope.get("method") in _UNSAFE:
-        length = _header(scope, b"content-length")
-        has_body = (length not in ("", "0")) or bool(_header(scope, b"transfer-encoding"))
         media = _header(scope, b"content-type").split(";")[0].strip().lower()
-        if has_body and not (media in _BODY_TYPES or media.endswith("+json")):
+        if media and not (media in _BODY_TYPES or media.endswith("+json")):
             return _status(415, "Send the body as JSON (Content-Type: application/json).")
     return None
 

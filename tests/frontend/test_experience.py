@@ -50,9 +50,11 @@ async def test_a_success_says_so_and_a_full_team_offers_no_invitation(world, clo
 
 async def test_a_refused_form_comes_back_with_its_input_and_a_chinese_reason(world, clock):
     anonymous = world.person("new@zju.edu.cn")
+    await anonymous.http.get("/register")  # the visitor's browser holds the form's pre-session token
     posted = await anonymous.http.post(
         "/register",
         data={
+            "_csrf": anonymous.http.cookies["csrf"],
             "kind": "student",
             "name": "新同学",
             "email": "new@zju.edu.cn",

@@ -35,17 +35,25 @@ def test_only_same_site_paths_are_followed(target, expected):
     assert safe_next(target) == expected
 
 
+async def form_token(client) -> str:
+    """The pre-session token a browser holds after opening any page (forms of visitors carry it)."""
+    await client.get("/login")
+    return client.cookies["csrf"]
+
+
 async def test_switching_language_sets_a_year_long_cookie_and_goes_back(client):
-    answer = await client.post("/lang", data={"lang": "en", "next": "/login?next=/my/team"})
+    token = await form_token(client)
+    answer = await client.post("/lang", data={"lang": "en", "next": "/login?next=/my/team", "_csrf": token})
     assert answer.status_code == 303 and answer.headers["location"] == "/login?next=/my/team"
     cookie = answer.headers["set-cookie"].lower()
     assert "lang=en" in cookie and "max-age=31536000" in cookie and "samesite=lax" in cookie
 
 
 async def test_a_foreign_next_goes_home_and_an_unknown_language_is_refused(client):
-    away = await client.post("/lang", data={"lang": "zh-CN", "next": "//evil.example"})
+    token = await form_token(client)
+    away = await client.post("/lang", data={"lang": "zh-CN", "next": "//evil.example", "_csrf": token})
     assert away.status_code == 303 and away.headers["location"] == "/"
-    refused = await client.post("/lang", data={"lang": "fr", "next": "/"})
+    refused = await client.post("/lang", data={"lang": "fr", "next": "/", "_csrf": token})
     assert refused.status_code == 400 and refused.headers["content-type"].startswith("text/html")
 
 
