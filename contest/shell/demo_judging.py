@@ -49,7 +49,6 @@ async def seed_judging(settings: Settings, clock: Clock, contest_id: int, passwo
     entries = Counter(t.region for t in listed.teams)
     used = {t.university for t in listed.teams}
     existing = await judge_queries.judges(contest_id)
-    serial = 0
     for region in await regions.list_regions():
         if not entries[region.code]:
             continue
@@ -60,6 +59,7 @@ async def seed_judging(settings: Settings, clock: Clock, contest_id: int, passwo
         order = with_teams[:1] + [u for u in choices if u.name_zh not in used] + with_teams[1:]
         wanted = max(4, math.ceil(3 * entries[region.code] / (MAX_LOAD - 3)))
         ours = [j for j in existing if j.region_id == region.id]
+        serial = 0
         for index in range(wanted):
             if index < len(ours):
                 user_id = ours[index].user_id

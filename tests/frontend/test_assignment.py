@@ -89,7 +89,7 @@ async def test_the_defence_timetable_is_built_shown_and_exported(world, clock):
     posted, _ = await organizer.submit(f"{base}/timetables", panel_size="2", time_limit="5", panels="session")
     await world.deliver_mail()
     page = await organizer.http.get(posted.headers["location"])
-    assert page.status_code == 200 and 'class="timetable"' in page.text and "评审组" in page.text
+    assert page.status_code == 200 and 'class="timetable wide"' in page.text and "评审组" in page.text
     csv = await organizer.http.get(posted.headers["location"] + "/timetable.csv")
     assert csv.status_code == 200 and csv.text.lstrip("\ufeff").startswith("场次")
     _, shown = await organizer.submit(posted.headers["location"] + "/publish")

@@ -13,6 +13,8 @@ from judging.assignment.common import NEW_ENTRIES
 from judging.assignment.schemas import PairIn, RunIn, SettingsIn, SwapIn
 from judging.assignment.tables import Assignment, PairStatus
 from judging.judges import queries as judge_queries
+from judging.judges import service as judge_service
+from judging.judges.schemas import JudgeInviteIn, ProfileIn
 from tests import factories as f
 from tests.judging.assignment_service import scene as scenes
 
@@ -101,7 +103,9 @@ async def test_a_draft_is_adjusted_by_pin_forbid_and_swap(service_db, clock):
 
     victim = next(j.judge_id for j in row.judges if j.judge_id != spare)
     await service.forbid(s.rt, s.national, draft.id, PairIn(team_id=entry.team_id, judge_id=victim))
-    row = next(e for e in (await service.draft_of(s.national, draft.id, per_page=100)).entries if e.team_id == entry.team_id)
+    row = next(
+        e for e in (await service.draft_of(s.national, draft.id, per_page=100)).entries if e.team_id == entry.team_id
+    )
     assert victim not in [j.judge_id for j in row.judges] and len(row.judges) == 3
     rules = await service.rules_of(s.national, s.round_id)
     assert sorted(r.kind for r in rules) == ["forbid", "pin"]
@@ -114,11 +118,17 @@ async def test_a_draft_is_adjusted_by_pin_forbid_and_swap(service_db, clock):
         await service.swap(
             s.rt, s.national, draft.id, SwapIn(team_id=other.team_id, judge_id=current[-1], new_judge_id=candidate)
         )
-        row = next(e for e in (await service.draft_of(s.national, draft.id, per_page=100)).entries if e.team_id == other.team_id)
+        row = next(
+            e
+            for e in (await service.draft_of(s.national, draft.id, per_page=100)).entries
+            if e.team_id == other.team_id
+        )
         assert candidate in [j.judge_id for j in row.judges] and current[-1] not in [j.judge_id for j in row.judges]
     # A later run keeps the pin and the forbid.
     later = await run(s)
-    row = next(e for e in (await service.draft_of(s.national, later.id, per_page=100)).entries if e.team_id == entry.team_id)
+    row = next(
+        e for e in (await service.draft_of(s.national, later.id, per_page=100)).entries if e.team_id == entry.team_id
+    )
     assert spare in [j.judge_id for j in row.judges] and victim not in [j.judge_id for j in row.judges]
 
 
@@ -178,3 +188,17 @@ async def test_a_draft_made_before_the_published_pairs_changed_is_refused(servic
     with pytest.raises(InvalidState):
         await service.publish(s.rt, s.national, third.id)
     assert Counter(r["status"] for r in await Assignment.select(Assignment.status))["active"] == 29
+
+
+async def test_a_judge_with_no_eligible_entry_is_named_in_a_note(service_db, clock):
+    s = await scenes.build(clock)
+    await judge_service.invite_judge(
+        s.rt,
+        s.national,
+        s.contest_id,
+        JudgeInviteIn(email="south@example.org", name="华南评委", profile=ProfileIn(region_id=await f.region_id("SC"))),
+    )
+    done = await run(s)
+    assert done.status == "draft" and done.figures is not None and done.figures.idle_judges == 1
+    [note] = [m for m in done.explanation if m.id == "judge_no_eligible"]
+    assert note.level == "note" and note.params["judge"].zh == "华南评委"
