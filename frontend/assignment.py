@@ -26,7 +26,7 @@ from frontend.console import console_contest, visible_regions
 from frontend.forms import Form, decode
 from frontend.switcher import chosen_contest
 from frontend.templating import language_of, render
-from judging.assignment import portal, repair, service
+from judging.assignment import portal, queries, repair, service
 from judging.assignment.schemas import ArbitrationIn, PairIn, RunIn, SettingsIn, SwapIn
 from judging.conflicts import service as conflicts
 from judging.conflicts.schemas import DeclareIn
@@ -39,6 +39,11 @@ Actor = NamedDependency[Principal]
 PER_PAGE = 50
 # While a run or a build is on its way, its page reloads itself every few seconds.
 REFRESH_SECONDS = 3
+
+
+class PairQuery(msgspec.Struct):
+    team: Id | None = None
+    judge: Id | None = None
 
 
 class DraftQuery(msgspec.Struct):
@@ -65,6 +70,11 @@ class AssignmentPages(Controller):
     ) -> Template:
         contest = await console_contest(request, actor)
         settings = await service.settings_for(actor, round_id)
+        asked = decode(dict(request.query_params), PairQuery)
+        active = await queries.active_pairs(round_id)
+        shown = []
+        if asked.team is not None or asked.judge is not None:
+            shown = await repair.published(actor, round_id, judge_id_=asked.judge, team_id=asked.team, ended=True)
         return render(
             request,
             "assignment/round.html",
@@ -75,7 +85,10 @@ class AssignmentPages(Controller):
                 "form": msgspec.structs.asdict(settings),
                 "runs": await service.runs_of(actor, round_id),
                 "rules": await service.rules_of(actor, round_id),
-                "pairs": await repair.published(actor, round_id),
+                "active": len(active),
+                "active_entries": len({team for team, _ in active}),
+                "asked": asked,
+                "pairs": shown,
                 "reassignments": await repair.reassignments_of(actor, round_id, limit=20),
                 "regions": await visible_regions(actor, contest.id),
                 "national": actor.organizer_regions(contest.id) is None,

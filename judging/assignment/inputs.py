@@ -178,6 +178,8 @@ class Figures(msgspec.Struct, kw_only=True):
     # Per region: connected components of the judges' graph (1: per-judge bias can be estimated).
     components: dict[str, int]
     calibration: dict[str, int]
+    # The entries' team names as the run read them (the draft's search).
+    team_names: dict[int, str] = {}
 
 
 def draft_pairs(facts: Facts, solution: Solution) -> list[tuple[int, int, str]]:
@@ -207,7 +209,12 @@ def _load_histogram(loads: list[int]) -> list[Bar]:
     return [Bar(label=str(load), count=counts[load]) for load in sorted(counts)]
 
 
-def figures_of(facts: Facts, pairs: list[tuple[int, int, str]], solution: Solution | None = None) -> Figures:
+def figures_of(
+    facts: Facts,
+    pairs: list[tuple[int, int, str]],
+    solution: Solution | None = None,
+    team_names: dict[int, str] | None = None,
+) -> Figures:
     """The preview's figures of a draft (`solution` adds the solver's bound and connectivity)."""
     values = affinity_matrix(facts)
     entry_index = {e.team_id: i for i, e in enumerate(facts.entries)}
@@ -260,6 +267,7 @@ def figures_of(facts: Facts, pairs: list[tuple[int, int, str]], solution: Soluti
         idle_judges=int((~eligible.any(axis=0)).sum()) if len(facts.judges) else 0,
         components=dict(solution.components) if solution is not None else {},
         calibration=dict(solution.calibration) if solution is not None else {},
+        team_names=dict(team_names or {}),
     )
 
 

@@ -81,6 +81,7 @@ from judging.assignment.tables import (
     RunStatus,
 )
 from judging.judges import queries as judges
+from judging.judges.affinity import affinity
 from judging.sheets import queries as sheets  # noqa: F401  (registers its lock source: submitted sheets stay)
 from judging.teams import team_facts
 
@@ -194,7 +195,7 @@ async def _run_out(run: dict[str, Any], names: dict[int, str] | None = None) -> 
         published_at=run["published_at"],
         explanation=message_outs(run["explanation"]),
         error=run["error"],
-        figures=None if figures is None else msgspec.convert(figures, Figures),
+        figures=None if figures is None else msgspec.convert(figures, Figures, strict=False),
         pairs=len(pairs),
     )
 
@@ -307,7 +308,9 @@ async def run_job(rt: Runtime, run_id: int) -> str:
         RunStatus.DRAFT,
         facts=msgspec.to_builtins(scene.facts),
         pairs=[list(p) for p in pairs],
-        figures=msgspec.to_builtins(figures_of(scene.facts, pairs, solution)),
+        figures=msgspec.to_builtins(
+            figures_of(scene.facts, pairs, solution, {t: f.name for t, f in scene.teams.items()})
+        ),
         explanation=stored_messages(solution.explanation, scene.labels),
     )
     return RunStatus.DRAFT.value
@@ -351,38 +354,47 @@ async def draft_of(
     actor: Principal, run_id: int, *, q: str = "", judge_id_: int | None = None, page: int = 1, per_page: int = 50
 ) -> DraftOut:
     """One page of the draft's entries (filtered by a team name or one judge) with their judges and
-    affinities, and every judge's load."""
+    affinities, and every judge's load. Only the page's teams are read (names for the search come
+    from the run)."""
     run, round_row = await _visible_run(actor, run_id)
     facts = stored_facts(run["facts"]) if run["facts"] is not None else None
     out = await _run_out(run)
     if facts is None:
         return DraftOut(run=out, total=0, entries=[], loads=[])
+    contest_id = int(round_row["contest"])
     pairs = _pairs(run)
-    teams = await team_facts(int(round_row["contest"]), [e.team_id for e in facts.entries])
-    people = {j.user_id: j for j in await judges.judges(int(round_row["contest"]), [j.user_id for j in facts.judges])}
-    values = affinity_matrix(facts)
-    entry_index = {e.team_id: i for i, e in enumerate(facts.entries)}
-    judge_index = {j.user_id: i for i, j in enumerate(facts.judges)}
+    names = out.figures.team_names if out.figures is not None else {}
+    people = {j.user_id: j for j in await judges.judges(contest_id, [j.user_id for j in facts.judges])}
+    entries = {e.team_id: e for e in facts.entries}
+    judge_facts = {j.user_id: j for j in facts.judges}
     per_entry: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for team, judge, source in pairs:
         per_entry[team].append((judge, source))
+    needle = q.strip().lower()
     wanted = [
         e.team_id
         for e in facts.entries
-        if (not q or q.strip().lower() in teams[e.team_id].name.lower())
+        if (not needle or needle in names.get(e.team_id, "").lower())
         and (judge_id_ is None or any(j == judge_id_ for j, _ in per_entry[e.team_id]))
     ]
+    page_teams = wanted[(page - 1) * per_page : page * per_page]
+    teams = await team_facts(contest_id, page_teams)
     shown = []
-    for team in wanted[(page - 1) * per_page : page * per_page]:
+    for team in page_teams:
+        entry = entries[team]
         row = [
             DraftJudgeOut(
                 judge_id=j,
                 name=people[j].name if j in people else str(j),
                 source=source,
-                affinity=round(float(values[entry_index[team], judge_index[j]]), 4),
+                affinity=round(affinity(judge_facts[j].tracks, judge_facts[j].tags, entry.track, entry.tags), 4)
+                if j in judge_facts
+                else 0.0,
             )
             for j, source in per_entry[team]
         ]
+        if team not in teams:
+            continue
         facts_of = teams[team]
         shown.append(
             DraftEntryOut(
@@ -468,9 +480,16 @@ async def _store_draft(rt: Runtime, run: dict[str, Any], facts: Facts, pairs: li
             AssignmentRun.facts: msgspec.to_builtins(facts),
             AssignmentRun.pairs: [list(p) for p in pairs],
             AssignmentRun.input_version: input_version(facts),
-            AssignmentRun.figures: msgspec.to_builtins(figures_of(facts, pairs, _solution_facts(run))),
+            AssignmentRun.figures: msgspec.to_builtins(
+                figures_of(facts, pairs, _solution_facts(run), _team_names(run))
+            ),
         }
     ).where(AssignmentRun.id == run["id"])
+
+
+def _team_names(run: dict[str, Any]) -> dict[int, str]:
+    figures = json_value(run["figures"]) or {}
+    return {int(k): str(v) for k, v in figures.get("team_names", {}).items()}
 
 
 def _solution_facts(run: dict[str, Any]) -> Solution | None:

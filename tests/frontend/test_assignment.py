@@ -48,8 +48,8 @@ async def test_an_organizer_runs_previews_adjusts_and_publishes(world, clock):
 
     posted, shown = await organizer.submit(f"{run_path}/publish")
     assert "已发布" in shown.text and await Assignment.count() == 30
-    page = await organizer.http.get(f"/console/rounds/{s.round_id}/assignment")
-    assert "30" in page.text and "已发布的分配" in page.text
+    page = await organizer.http.get(f"/console/rounds/{s.round_id}/assignment?team={team}")
+    assert "共有 30 个生效的配对" in page.text and page.text.count("生效中") == 3
 
 
 async def test_the_judge_sees_codes_only_in_a_blind_round(world, clock):

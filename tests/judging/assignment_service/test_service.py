@@ -47,6 +47,8 @@ async def test_a_run_is_queued_solved_and_previewed(service_db, clock):
     assert figures.worst and figures.worst[0].mean <= figures.worst[-1].mean
 
     draft = await service.draft_of(s.national, started.id, per_page=100)
+    found = await service.draft_of(s.national, started.id, q="ec队1")
+    assert [e.team for e in found.entries] == ["EC队1"] and found.total == 1
     judges = {j.user_id: j for j in await judge_queries.judges(s.contest_id)}
     for entry in draft.entries:
         assert len(entry.judges) == 3
