@@ -12,6 +12,8 @@ from judging.assignment import portal, queries, service
 from judging.assignment.common import NEW_ENTRIES
 from judging.assignment.schemas import PairIn, RunIn, SettingsIn, SwapIn
 from judging.assignment.tables import Assignment, PairStatus
+from judging.conflicts import service as conflicts
+from judging.conflicts.schemas import ConflictIn
 from judging.judges import queries as judge_queries
 from judging.judges import service as judge_service
 from judging.judges.schemas import JudgeInviteIn, ProfileIn
@@ -204,3 +206,20 @@ async def test_a_judge_with_no_eligible_entry_is_named_in_a_note(service_db, clo
     assert done.status == "draft" and done.figures is not None and done.figures.idle_judges == 1
     [note] = [m for m in done.explanation if m.id == "judge_no_eligible"]
     assert note.level == "note" and note.params["judge"].zh == "华南评委"
+
+
+async def test_a_pin_that_breaks_a_declared_conflict_is_refused_and_nothing_changes(service_db, clock):
+    s = await scenes.build(clock, judges_per_region=5)
+    team, judge = s.teams["NC"][1], s.judges["NC"][2]
+    await conflicts.add_conflict(
+        s.rt, s.national, s.contest_id, ConflictIn(judge_id=judge, team_id=team, reason="亲属")
+    )
+    draft = await run(s)
+    before = await service.draft_of(s.national, draft.id, per_page=100)
+    with pytest.raises(InvalidState) as refused:
+        await service.pin(s.rt, s.national, draft.id, PairIn(team_id=team, judge_id=judge))
+    assert [str(p) for p in refused.value.fields.values()] == [
+        f"Pin NC队1 -> {(await judge_queries.judges(s.contest_id, [judge]))[0].name} breaks a declared conflict of interest"
+    ]
+    after = await service.draft_of(s.national, draft.id, per_page=100)
+    assert after.entries == before.entries and await service.rules_of(s.national, s.round_id) == []
