@@ -6,7 +6,6 @@ from typing import Any
 import msgspec
 
 from contest.accounts import service as accounts
-from contest.lib.db import json_value
 from contest.lib.principal import SYSTEM
 from contest.lib.schemas import Name
 from contest.rounds import participants
@@ -46,7 +45,7 @@ async def load_inputs(row: dict[str, Any], rules: RulesIn) -> Inputs:
         SheetRow(
             team_id=s["team"],
             judge_id=s["judge"],
-            scores={k: float(v) for k, v in json_value(s["scores"]).items() if v is not None},
+            scores={k: float(v) for k, v in _scores(s["scores"]).items() if v is not None},
             opened_at=s["opened_at"],
             submitted_at=s["submitted_at"],
         )
@@ -56,10 +55,15 @@ async def load_inputs(row: dict[str, Any], rules: RulesIn) -> Inputs:
     expected: dict[int, int] = {}
     for team_id, _ in pairs:
         expected[team_id] = expected.get(team_id, 0) + 1
-    taking_part = set(await participants.participant_ids(row))
-    scored = {s.team_id for s in sheets}
-    entered = taking_part if row["kind"] == "onsite" else await submitted_entries(row)
     rows = await team_rows(row["contest"])
+    if row["all_teams"]:  # every active team takes part: the list just read says which
+        taking_part = {team_id for team_id, team in rows.items() if team.status == "active"}
+    else:
+        taking_part = set(await participants.participant_ids(row))
+    scored = {s.team_id for s in sheets}
+    # Teams judged (or to be) have entered; the entries' own record decides for the others.
+    undecided = taking_part - scored - set(expected)
+    entered = taking_part if row["kind"] == "onsite" or not undecided else await submitted_entries(row)
     facts = []
     for team_id in sorted(taking_part | scored):
         team = rows.get(team_id)
@@ -90,6 +94,11 @@ async def load_inputs(row: dict[str, Any], rules: RulesIn) -> Inputs:
         judges={judge_id: account.name for judge_id, account in judges.items()},
         rules=rules,
     )
+
+
+def _scores(value: Any) -> dict[str, Any]:
+    """A sheet's scores column (text on SQLite and from PostgreSQL's json type, else data)."""
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else dict(value)
 
 
 def encode(value: msgspec.Struct) -> Any:
