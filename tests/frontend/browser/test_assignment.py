@@ -47,6 +47,10 @@ async def test_an_organizer_assigns_and_a_judge_sees_codes(
     await page.goto(f"{live_server}/console/judges?judge={judge}&team={s.teams['EC'][0]}")
     await page.get_by_text("与该队伍同校", exact=False).wait_for()
     await page.screenshot(path=str(artifacts_dir / "judges-zh-phone.png"), full_page=True)
+    await page.goto(f"{live_server}/console/judges/{judge}")
+    await page.get_by_text("这位评委不能评审的队伍及原因。").wait_for()
+    assert await page.get_by_text("与该队伍同校", exact=False).count() == 2
+    await page.screenshot(path=str(artifacts_dir / "judge-profile-zh-phone.png"), full_page=True)
 
     await page.goto(f"{live_server}/console/rounds/{s.round_id}/assignment")
     await page.get_by_role("button", name="开始运行", exact=True).click()
@@ -116,6 +120,7 @@ async def test_the_final_timetable_is_built_and_shown_as_a_grid(
     await page.locator("input[name=session_slots]").fill("4")
     await page.get_by_role("button", name="添加场次").click()
     await page.get_by_text("第一天上午").first.wait_for()
+    await page.screenshot(path=str(artifacts_dir / "defence-setup-zh-phone.png"), full_page=True)
     await page.locator("input[name=panel_size]").fill("3")
     await page.locator("input[name=time_limit]").fill("5")
     await page.get_by_role("button", name="排定答辩日程").click()
