@@ -51,7 +51,13 @@ from judging.assignment.api import AssignmentRunController, MyAssignmentsControl
 from judging.conflicts.api import ConflictsController, MyConflictsController
 from judging.defence.api import DefenceTimetableController, RoundDefenceController
 from judging.judges.api import ContestJudgesController, RoundJudgesController
-from judging.results.api import AppealController, LiveController, RoundResultsController, RunController
+from judging.results.api import (
+    AppealController,
+    LiveController,
+    RankingPreviewController,
+    RoundResultsController,
+    RunController,
+)
 from judging.rubrics.api import RubricController
 from judging.sheets.api import JudgeContestController, JudgePanelController
 
@@ -94,6 +100,7 @@ def api_routers() -> list[Router]:
                 RunController,
                 AppealController,
                 LiveController,
+                RankingPreviewController,
                 ContestJudgesController,
                 RoundJudgesController,
                 ConflictsController,

@@ -16,7 +16,8 @@ from contest.lib.guards import authenticated, organizer, public
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
 from contest.submissions.api import STORE
-from judging.results import appeals, live, service
+from judging.ranking import RankingResult
+from judging.results import appeals, live, preview, service
 from judging.results.schemas import (
     AdjustIn,
     AnswerIn,
@@ -40,6 +41,12 @@ Viewer = NamedDependency[Principal | None]
 Store = NamedDependency[ObjectStore]
 ViewKey = Annotated[str, Parameter(max_length=120)]
 MAX_FORM_BYTES = 11 * 1024 * 1024
+
+
+class SheetsFile(msgspec.Struct):
+    """A sheets file in the ranking command's JSON format."""
+
+    file: UploadFile
 
 
 class AppealForm(msgspec.Struct):
@@ -211,3 +218,16 @@ class LiveController(Controller):
     async def unfreeze(self, round_id: FromPath[int], rt: Rt, actor: Actor) -> LiveBoardOut:
         """Show the live board to the public again."""
         return await live.set_frozen(rt, actor, round_id, False)
+
+
+class RankingPreviewController(Controller):
+    path = "/ranking/preview"
+    tags = ["results"]
+
+    @post("/", guards=[organizer], status_code=HTTP_200_OK, request_max_body_size=MAX_FORM_BYTES * 2)
+    async def preview(
+        self, data: Annotated[SheetsFile, Body(media_type=RequestEncodingType.MULTI_PART)], actor: Actor
+    ) -> RankingResult:
+        """Rank a sheets file (multipart `file`, the JSON of `python -m judging.ranking`) without
+        storing anything; a malformed file is refused with the reason."""
+        return await preview.preview(actor, await data.file.read())

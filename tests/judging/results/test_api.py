@@ -135,3 +135,18 @@ async def test_a_submitted_sheet_reaches_a_viewer_of_another_app_process(world, 
         assert board.version > first.version
         assert [(row.team, row.score, row.sheets) for row in board.rows] == [("队伍2", 78.0, 1), ("队伍1", None, 0)]
         await stream.aclose()
+
+
+async def test_organizers_preview_a_sheets_file_and_a_malformed_one_is_refused(world):
+    s = await scoring.scene(world.clock, teams=1, judges=1)
+    organizer = await signed_in(world, s.organizer)
+    sheets = b'{"criteria": [{"id": "idea", "weight": 1, "max": 10}], "sheets": [{"entry": "A", "judge": "j", "scores": {"idea": 7}}]}'
+    ranked = await organizer.call(
+        "POST", "/api/v1/ranking/preview", files={"file": ("sheets.json", sheets, "application/json")}
+    )
+    assert ranked.status_code == 200 and ranked.json()["entries"][0]["rank"] == 1
+    organizer.http.cookies.set("lang", "zh-CN")
+    broken = await organizer.call(
+        "POST", "/api/v1/ranking/preview", files={"file": ("sheets.json", b'{"criteria": 3}', "application/json")}
+    )
+    assert broken.status_code == 400 and broken.json()["message"].startswith("评分表输入无效")
