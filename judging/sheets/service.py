@@ -228,7 +228,7 @@ async def open_sheet(rt: Runtime, actor: Principal, scene: Scene) -> tuple[Sheet
     criteria = await criteria_of(scene.round["id"])
     async with write_transaction():
         row = await _sheet_row(scene.round["id"], scene.team_id, actor.user_id)
-        if row is None:
+        if row is None:  # two tabs opening at once: the first one's row stands
             await ScoreSheet.insert(
                 ScoreSheet(
                     round=scene.round["id"],
@@ -239,7 +239,7 @@ async def open_sheet(rt: Runtime, actor: Principal, scene: Scene) -> tuple[Sheet
                     version=0,
                     opened_at=rt.clock.now(),
                 )
-            )
+            ).on_conflict(action="DO NOTHING")
             row = await _sheet_row(scene.round["id"], scene.team_id, actor.user_id)
     refusal = edit_refusal(scene.round["review_opens_at"], scene.until, rt.clock.now())
     return sheet_out(scene.code, row, criteria, scene.until, refusal), criteria
@@ -300,15 +300,22 @@ async def save_sheet(
         if status == SheetStatus.SUBMITTED and not was_submitted:
             values[ScoreSheet.submitted_at] = now
         if row is None:
-            await ScoreSheet.insert(
-                ScoreSheet(
-                    round=round_id,
-                    team=scene.team_id,
-                    judge=actor.user_id,
-                    opened_at=now,
-                    **{column._meta.name: value for column, value in values.items()},
+            created = (
+                await ScoreSheet.insert(
+                    ScoreSheet(
+                        round=round_id,
+                        team=scene.team_id,
+                        judge=actor.user_id,
+                        opened_at=now,
+                        **{column._meta.name: value for column, value in values.items()},
+                    )
                 )
+                .on_conflict(action="DO NOTHING")
+                .returning(ScoreSheet.id)
             )
+            if not created:  # another save of the same sheet got there first
+                current = await _sheet_row(round_id, scene.team_id, actor.user_id)
+                raise _stale(data.version, current["version"] if current else saved)
         else:
             # The version in the condition makes two saves from the same copy race safely.
             changed = (

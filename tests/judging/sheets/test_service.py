@@ -132,3 +132,13 @@ async def test_recusal_needs_a_reason_ends_the_pair_and_queues_a_repair(service_
     assert repair["reason"] == "recusal"
     with pytest.raises(NotFound):  # the entry is no longer theirs
         await service.sheet(rt, judge, s.round.id, s.codes[team])
+
+
+async def test_two_first_saves_of_the_same_sheet_keep_one_and_refuse_the_other(service_db, clock):
+    s = await scoring.scene(clock, teams=1, judges=1)
+    rt, judge, code = f.runtime(clock), s.judges[0], s.codes[s.teams[0]]
+    first = await service.save_sheet(rt, judge, s.round.id, code, SheetIn(scores={"value": 10}, version=0))
+    again = await service.sheet(rt, judge, s.round.id, code)  # opening does not add a second row
+    assert (first.version, again.version, again.scores["value"]) == (1, 1, 10)
+    with pytest.raises(Conflict):
+        await service.save_sheet(rt, judge, s.round.id, code, SheetIn(scores={"value": 11}, version=0))
