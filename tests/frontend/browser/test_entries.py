@@ -63,6 +63,8 @@ async def test_every_slot_type_through_chromium_with_an_interrupted_upload_resum
         "code": tmp_path / "code.zip",
         "image": tmp_path / "qr.png",
         "bad": tmp_path / "src.zip",
+        "locked": tmp_path / "加密.pdf",
+        "long": tmp_path / "四分钟.mp4",
     }
     files["design"].write_bytes(samples.pdf_bytes(["浏览器上传的设计文档"]))
     with files["video"].open("wb") as out:
@@ -70,6 +72,8 @@ async def test_every_slot_type_through_chromium_with_an_interrupted_upload_resum
     files["code"].write_bytes(samples.miniprogram_zip("taro"))
     files["image"].write_bytes(samples.qr_png("https://mp.example.com/browser"))
     files["bad"].write_bytes(samples.pdf_bytes(["不是压缩包"]))
+    files["locked"].write_bytes(samples.pdf_bytes(["机密"], user_password="123456"))
+    files["long"].write_bytes(samples.mp4_bytes(240))
 
     context = await browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})  # a phone
     page = await context.new_page()
@@ -88,8 +92,14 @@ async def test_every_slot_type_through_chromium_with_an_interrupted_upload_resum
         await card(code).locator("input[type=file]").set_input_files(str(path))
         await card(code).get_by_role("button", name="上传", exact=True).click()
 
+    await send("design_document", files["locked"])
+    await checked(page, settings, clock, card("design_document"), "未通过检查")
+    assert "加密" in await card("design_document").locator(".check-messages .problem").inner_text()
     await send("design_document", files["design"])
-    await checked(page, settings, clock, card("design_document"), "已通过检查")
+    await checked(page, settings, clock, card("design_document"), "第 2 版")
+    await send("demo_video", files["long"])
+    await checked(page, settings, clock, card("demo_video"), "未通过检查")
+    assert "4:00" in await card("demo_video").locator(".check-messages .problem").inner_text()
     await send("code_package", files["bad"])
     await checked(page, settings, clock, card("code_package"), "未通过检查")
     assert "ZIP" in await card("code_package").locator(".check-messages .problem").inner_text()
