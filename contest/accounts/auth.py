@@ -23,6 +23,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from contest.accounts import sessions
 from contest.accounts.tokens import new_secret
 from contest.lib.clock import Clock
+from contest.lib.errors import Forbidden
 from contest.lib.guards import access_of
 from contest.lib.settings import Settings
 
@@ -133,8 +134,7 @@ class AuthMiddleware:
             return
         if unsafe and _header(scope, b"sec-fetch-site") in CROSS_SITE:
             # The browser itself says another site sent this: no form of ours, signed in or not.
-            await _send_error(send, 403, FORGED)
-            return
+            raise Forbidden(FORGED)
         secret = session_cookie(scope)
         resolved = await sessions.resolve_session(self.clock, secret, self.settings.session_days) if secret else None
         if resolved is not None:
@@ -145,8 +145,7 @@ class AuthMiddleware:
             receive, presented = await self._presented_token(scope, receive)
             expected = resolved[1] if resolved else ""
             if (not expected or not hmac.compare_digest(presented, expected)) and resolved is not None:
-                await _send_error(send, 403, FORGED)
-                return
+                raise Forbidden(FORGED)
             # A stale cookie: treat as signed out rather than as forgery.
         if resolved is None and not scope["path"].startswith(UNFORMED_PREFIXES):
             await self._anonymous(scope, receive, send, unsafe)
@@ -164,8 +163,7 @@ class AuthMiddleware:
         if unsafe and _public(scope):
             receive, presented = await self._presented_token(scope, receive)
             if not known or not hmac.compare_digest(presented, token):
-                await _send_error(send, 403, FORGED)
-                return
+                raise Forbidden(FORGED)
         if known:
             await self.app(scope, receive, send)
             return

@@ -12,6 +12,8 @@ async def test_the_log_in_form_needs_the_pre_session_token_of_this_browser(world
 
     forged = await browser.http.post("/login", data=credentials)  # as another site's form would
     assert forged.status_code == 403 and "session" not in browser.http.cookies
+    # A person reads why on a page of the site, in their language.
+    assert forged.headers["content-type"].startswith("text/html") and "表单已过期或来源异常" in forged.text
 
     page = await browser.http.get("/login")
     cookie = page.headers["set-cookie"]
