@@ -110,6 +110,8 @@ async def pin_due_entries(rt: Runtime, store: ObjectStore) -> int:
     pinned_now = 0
     for row in await rounds_closed_between(now - HORIZON, now):
         pinned = {r["team"] for r in await PinnedEntry.select(PinnedEntry.team).where(PinnedEntry.round == row["id"])}
+        if len(pinned) >= await participants.participant_count(row):
+            continue  # every team of a closed round is pinned: nothing to list each minute
         waiting = [t for t in await participants.participant_ids(row) if t not in pinned]
         extra = await participants.extra_minutes(row["id"], waiting)
         for team_id in waiting:
