@@ -29,7 +29,9 @@ async def test_a_student_hands_in_an_entry_through_the_pages(world, clock):
 
     _, shown = await leader.submit(f"/my/entries/{round_['id']}/appid", slot_id=str(slots["appid"]), text="wx12")
     assert "AppID" in shown.text and 'value="wx12"' in shown.text  # refused, the input kept
-    _, shown = await leader.submit(f"/my/entries/{round_['id']}/appid", slot_id=str(slots["appid"]), text="wx0123456789abcdef")
+    _, shown = await leader.submit(
+        f"/my/entries/{round_['id']}/appid", slot_id=str(slots["appid"]), text="wx0123456789abcdef"
+    )
     assert "AppID 已保存" in shown.text and "wx0123456789abcdef" in shown.text and "已选用" in shown.text
 
     files = {
@@ -39,7 +41,9 @@ async def test_a_student_hands_in_an_entry_through_the_pages(world, clock):
         "code_image": (samples.qr_png("https://mp.example.com"), "qr.png"),
     }
     done = {code: await upload(leader, round_["id"], slots[code], data, name) for code, (data, name) in files.items()}
-    second = await upload(leader, round_["id"], slots["design_document"], samples.pdf_bytes(["星火队 设计文档"]), "v2.pdf")
+    second = await upload(
+        leader, round_["id"], slots["design_document"], samples.pdf_bytes(["星火队 设计文档"]), "v2.pdf"
+    )
     await settle(world)
     page = await leader.http.get(f"/my/entries/{round_['id']}")
     assert "第 2 版" in page.text and "已通过检查" in page.text and "星火队" in page.text  # the blind warning names it

@@ -46,7 +46,11 @@ async def test_national_organizers_configure_rounds_through_the_console(world, c
     video = next(s for s in (await rounds.round_of(runtime(world), first.id)).slots if s.code == "demo_video")
     assert (video.max_mb, video.max_duration_s, video.required) == (200, 240, False)  # the box was left unticked
     _, shown = await org.submit(
-        f"/console/rounds/{first.id}/slots", slot_code="poster", slot_kind="image", slot_name_zh="海报", slot_required="yes"
+        f"/console/rounds/{first.id}/slots",
+        slot_code="poster",
+        slot_kind="image",
+        slot_name_zh="海报",
+        slot_required="yes",
     )
     assert "poster" in shown.text
 
