@@ -21,7 +21,7 @@ from litestar.response.sse import ServerSentEventMessage
 from contest.lib.audit import service as audit
 from contest.lib.db import json_value, write_transaction
 from contest.lib.errors import InvalidState, NotFound
-from contest.lib.principal import Principal, audit_id
+from contest.lib.principal import SYSTEM, Principal, audit_id
 from contest.lib.runtime import Runtime
 from contest.lib.schemas import Name
 from contest.rounds import participants
@@ -95,8 +95,12 @@ async def live_rows(row: dict[str, Any]) -> list[LiveRow]:
         codes = await assignment.entry_codes(round_id, team_ids)
         names = {t: (codes.get(t, "—"), Name("")) for t in team_ids}
     else:
-        facts = await sheets.team_facts(row["contest"], team_ids)
-        names = {t: (f.team, f.university) for t, f in facts.items()}
+        names = {}
+        if not row["all_teams"]:  # the finalists' names in one query
+            listed = await participants.participants(SYSTEM, round_id, per_page=participants.EVERY_TEAM)
+            names = {p.team_id: (p.name, p.university) for p in listed.participants}
+        others = [t for t in team_ids if t not in names]
+        names |= {t: (f.team, f.university) for t, f in (await sheets.team_facts(row["contest"], others)).items()}
     return [
         LiveRow(
             rank=item.rank,
@@ -159,11 +163,26 @@ async def board(rt: Runtime, viewer: Principal | None, round_id: int, *, organiz
     return current
 
 
+# Boards being recomputed after a sheet, kept referenced until done.
+_refreshing: set[asyncio.Task[None]] = set()
+
+
 async def refresh(rt: Runtime, round_id: int) -> None:
-    """After a submitted sheet changed: recompute and announce (on-site rounds only)."""
+    """After a submitted sheet changed: recompute and announce (on-site rounds only), beside the
+    judge's request rather than inside it, so the judge's answer does not wait for the board."""
     row = await round_row(round_id)
-    if row["kind"] == "onsite":
-        await _store(rt, row)
+    if row["kind"] != "onsite":
+        return
+
+    async def store() -> None:
+        try:
+            await _store(rt, row)
+        except Exception:  # a board that failed to refresh is refreshed by the next sheet
+            log.exception("live board of round %s not refreshed", round_id)
+
+    task = asyncio.create_task(store())
+    _refreshing.add(task)
+    task.add_done_callback(_refreshing.discard)
 
 
 async def set_frozen(rt: Runtime, actor: Principal, round_id: int, frozen: bool) -> LiveBoardOut:
