@@ -201,8 +201,7 @@ class LiveController(Controller):
     ) -> ServerSentEvent:
         """Server-sent events: `board` with the whole board at once and on every change."""
         last = request.headers.get("last-event-id")
-        first = await live.board(rt, viewer, round_id, organizer_view=view == "organizer")  # refuse before streaming
-        del first
+        await live.board(rt, viewer, round_id, organizer_view=view == "organizer")  # 404/403 before the stream starts
         return ServerSentEvent(
             live.stream(rt, viewer, round_id, organizer_view=view == "organizer", last_id=last),
             headers={"X-Accel-Buffering": "no"},

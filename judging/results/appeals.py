@@ -18,7 +18,7 @@ from contest.teams.access import organizes
 from contest.teams.common import load_team, member_ids
 from judging.results import access
 from judging.results.schemas import AdjustIn, AnswerIn, AppealIn, AppealOut, MyResultOut
-from judging.results.service import adjusted_snapshot, published_run, record_adjustment, run_row
+from judging.results.service import adjusted_snapshot, published_run, record_adjustment
 from judging.results.tables import Appeal, AppealStatus, RunStatus
 from judging.sheets.queries import team_comments
 from storage import ObjectStore
@@ -253,6 +253,3 @@ async def attachment_link(rt: Runtime, store: ObjectStore, actor: Principal, app
         raise NotFound("This appeal has no attachment.")
     suffix = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(appeal["attachment_type"], "")
     return await store.presigned_get(appeal["attachment_key"], LINK_TTL, download_name=f"appeal-{appeal_id}{suffix}")
-
-
-__all__ = ["Attachment", "answer_appeal", "appeals", "attachment_link", "file_appeal", "my_result", "run_row"]

@@ -148,10 +148,6 @@ class ResultsOut(msgspec.Struct, kw_only=True):
     open_appeals: int
 
 
-class ComputeIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Nothing to give: the job reads the round's submitted sheets and rules as they are now."""
-
-
 class AdjustIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Change one team's outcome: whether it advances, or its award tier ("" or null: none)."""
 
