@@ -8,7 +8,6 @@ from typing import Any
 import msgspec
 
 from contest.lib.db import json_value
-from contest.lib.schemas import Name
 from judging.assignment.inputs import EntryFacts, Facts, JudgeFacts, Options, entry_id, judge_id
 from judging.assignment.tables import Assignment, AssignmentRule, JudgedEntry, PairStatus, RoundJudging, RuleKind
 from judging.conflicts import queries as conflicts
@@ -187,8 +186,3 @@ def _judge_facts(judge: JudgeOut, load: RoundLoad, elsewhere: int, held: int | N
 def stored_facts(value: Any) -> Facts:
     """A run's facts as stored (JSON)."""
     return msgspec.convert(json_value(value), Facts)
-
-
-def names_of(labels: dict[str, tuple[str, str]], team_id: int) -> Name:
-    zh, en = labels.get(entry_id(team_id), (str(team_id), str(team_id)))
-    return Name(zh, en)

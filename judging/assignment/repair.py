@@ -361,18 +361,6 @@ async def rules_changed(clock: Clock, round_ids: list[int], pairs: set[Pair], ac
             await queue_repair(clock, round_id, ReassignmentReason.RULES, actor)
 
 
-async def rounds_with(team_ids: set[int], judge_ids: set[int]) -> list[int]:
-    """Rounds with an active pair of one of these teams and one of these judges."""
-    if not team_ids or not judge_ids:
-        return []
-    rows = await Assignment.select(Assignment.round).where(
-        (Assignment.status == PairStatus.ACTIVE.value)
-        & Assignment.team.is_in(sorted(team_ids))
-        & Assignment.judge.is_in(sorted(judge_ids))
-    )
-    return sorted({r["round"] for r in rows})
-
-
 # ---------------------------------------------------------------- reading
 
 

@@ -101,10 +101,6 @@ async def judge_for(actor: Principal, contest_id: int, user_id: int) -> JudgeOut
     return found[0]
 
 
-async def is_judge(contest_id: int, user_id: int) -> bool:
-    return user_id in await judge_ids(contest_id)
-
-
 def _load(row: dict[str, Any] | None, judge: JudgeOut, online: bool) -> RoundLoad:
     if row is None:
         # Online rounds count on every judge unless told otherwise; an on-site panel is chosen.
