@@ -30,6 +30,7 @@ from judging.results.exports import award_view
 from judging.results.schemas import AdjustIn, AnswerIn, PublishIn, RulesIn, Snapshot
 from judging.rubrics import service as rubrics
 from judging.rubrics.schemas import RubricIn
+from judging.sheets import review
 
 Rt = NamedDependency[Runtime]
 Actor = NamedDependency[Principal]
@@ -269,6 +270,21 @@ class ResultPages(Controller):
                 "view": current,
                 "charts": judge_charts(found.snapshot, language) if found.snapshot and found.snapshot.judges else [],
                 "flagged": [t for t in found.snapshot.teams if t.flagged] if found.snapshot else [],
+            },
+        )
+
+    @get("/rounds/{round_id:int}/teams/{team_id:int}")
+    async def entry_sheets(
+        self, request: Request[Any, Any, Any], round_id: FromPath[int], team_id: FromPath[int], rt: Rt, actor: Actor
+    ) -> Template:
+        """Every judge's sheet on one team's entry, with the private notes."""
+        return render(
+            request,
+            "results/entry.html",
+            {
+                "contest": await chosen_contest(request),
+                "round": await round_of(rt, round_id),
+                "found": await review.entry_sheets(actor, round_id, team_id),
             },
         )
 

@@ -59,7 +59,7 @@ from judging.results.api import (
     RunController,
 )
 from judging.rubrics.api import RubricController
-from judging.sheets.api import JudgeContestController, JudgePanelController
+from judging.sheets.api import EntrySheetsController, JudgeContestController, JudgePanelController
 
 API_PATH = "/api/v1"
 
@@ -101,6 +101,7 @@ def api_routers() -> list[Router]:
                 AppealController,
                 LiveController,
                 RankingPreviewController,
+                EntrySheetsController,
                 ContestJudgesController,
                 RoundJudgesController,
                 ConflictsController,

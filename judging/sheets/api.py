@@ -9,13 +9,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK
 
-from contest.lib.guards import judge
+from contest.lib.guards import judge, organizer
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
 from contest.submissions.api import STORE
-from judging.sheets import files, service
+from judging.sheets import files, review, service
 from judging.sheets.schemas import (
     EntryOut,
+    EntrySheetsOut,
     FileTextOut,
     PanelOut,
     PanelRoundOut,
@@ -101,3 +102,13 @@ class JudgePanelController(Controller):
     ) -> FileTextOut:
         """One source or text file of the package, as text."""
         return await files.package_text(store, actor, round_id, code, slot, path)
+
+
+class EntrySheetsController(Controller):
+    path = "/rounds/{round_id:int}/teams/{team_id:int}/sheets"
+    tags = ["results"]
+
+    @get("/", guards=[organizer])
+    async def sheets(self, round_id: FromPath[int], team_id: FromPath[int], actor: Actor) -> EntrySheetsOut:
+        """Every judge's sheet on a team's entry: scores, comment, private note (organizers of its region)."""
+        return await review.entry_sheets(actor, round_id, team_id)

@@ -133,3 +133,27 @@ class FileTextOut(msgspec.Struct, kw_only=True):
     path: str
     text: str
     truncated: bool
+
+
+class JudgeSheetOut(msgspec.Struct, kw_only=True):
+    """One judge's sheet as organizers read it (the note is theirs alone)."""
+
+    judge_id: int
+    judge: str
+    status: str
+    scores: dict[str, float | None]
+    total: float | None
+    comment: str
+    note: str
+    recuse_reason: str
+    opened_at: datetime | None
+    submitted_at: datetime | None
+
+
+class EntrySheetsOut(msgspec.Struct, kw_only=True):
+    round_id: int
+    team_id: int
+    team: str
+    university: Name
+    criteria: list[CriterionOut]
+    sheets: list[JudgeSheetOut]

@@ -74,14 +74,14 @@ def _weights(criteria: list[CriterionOut]) -> dict[str, tuple[float, float]]:
     return {c.code: (c.weight, c.max) for c in criteria}
 
 
-def _scores(row: dict[str, Any] | None) -> dict[str, float | None]:
+def scores_of(row: dict[str, Any] | None) -> dict[str, float | None]:
     return dict(json_value(row["scores"])) if row else {}
 
 
 def sheet_out(
     code: str, row: dict[str, Any] | None, criteria: list[CriterionOut], until: datetime | None, refusal: Msg | None
 ) -> SheetOut:
-    scores = _scores(row)
+    scores = scores_of(row)
     status = row["status"] if row else "new"
     if status == SheetStatus.DRAFT.value and row is not None and row["saved_at"] is None:
         status = "new"  # opened, never saved
@@ -165,7 +165,7 @@ async def panel(rt: Runtime, actor: Principal, round_id: int) -> PanelOut:
         status, sheet = statuses.get(entry.team_id, ("new", None))
         submitted += status == SheetStatus.SUBMITTED.value
         drafts += status == "draft"
-        value = total(_weights(criteria), _scores(sheet))
+        value = total(_weights(criteria), scores_of(sheet))
         fact = facts[entry.team_id]
         listed.append(
             PanelEntryOut(
@@ -333,7 +333,7 @@ async def save_sheet(
                 action="sheet.edit" if was_submitted else "sheet.submit",
                 object_type="round",
                 object_id=round_id,
-                before={"team": scene.team_id, "scores": _scores(row)} if was_submitted else None,
+                before={"team": scene.team_id, "scores": scores_of(row)} if was_submitted else None,
                 after={"team": scene.team_id, "scores": scores, "version": saved + 1},
             )
             _notify_after_commit(rt, round_id)

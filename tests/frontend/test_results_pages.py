@@ -62,6 +62,10 @@ async def test_the_pages_render_in_both_languages(world, lang):
         ((organizer, f"/console/results/rounds/{s.round.id}"), ("立即计算结果", "Compute the results now")),
         ((organizer, f"/console/results/rounds/{s.round.id}/rubric"), ("评分细则", "Rubric")),
         ((organizer, f"/console/results/runs/{run.id}"), ("宽严度", "Leniency")),
+        (
+            (organizer, f"/console/results/rounds/{s.round.id}/teams/{s.teams[0]}"),
+            ("给队伍的评语", "Comment to the team"),
+        ),
         ((public, "/results"), ("查看结果", "See the results")),
         ((public, f"/results/rounds/{s.round.id}"), ("队伍1", "队伍1")),
         ((member, "/my/results"), ("评委评语", "comments")),
