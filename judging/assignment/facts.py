@@ -104,9 +104,10 @@ async def round_scene(
         teams = {t: f for t, f in teams.items() if f.region_id == region_id}
     every = await judges.judges(contest_id)
     loads = await judges.round_loads(round_id, every, online=round_row["kind"] == "online")
-    chosen = [
-        j for j in every if loads[j.user_id].available and (region_id is None or j.region_id in (None, region_id))
-    ]
+    # A region's run uses that region's judges and the national ones (other regions' judges when the
+    # round's rule sends judges to the other regions).
+    anywhere = region_id is None or settings.scope_rule == "other_regions"
+    chosen = [j for j in every if loads[j.user_id].available and (anywhere or j.region_id in (None, region_id))]
     kept = {pair for pair in keep or set() if pair[0] in teams}
     chosen_ids = {j.user_id for j in chosen}
     held: Counter[int] = Counter(judge for _, judge in kept if judge not in chosen_ids)

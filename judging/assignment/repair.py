@@ -28,6 +28,7 @@ from judging.assignment import access, queries
 from judging.assignment.common import (
     ENTRIES_GONE,
     NEW_ENTRIES,
+    digest,
     ensure_codes,
     message_outs,
     notify,
@@ -57,6 +58,9 @@ Pair = tuple[int, int]
 # Ended pairs that must not come back to the same judge in a repair (and lapsed reviews).
 NEVER_AGAIN = {PairStatus.RECUSED.value, PairStatus.WITHDRAWN.value}
 LATE = "late"
+# A repair solved from a state that changed before it could write it solves again, this many times.
+ATTEMPTS = 3
+STALE = "stale"
 
 
 async def end_pairs(clock: Clock, round_id: int, pairs: set[Pair], status: PairStatus, reason: str) -> list[Pair]:
@@ -112,10 +116,11 @@ async def _facts_for_repair(round_row: dict[str, Any]) -> tuple[Any, list[Pair],
     teams = {e.team_id for e in scene.facts.entries} & history
     current = sorted(pair for pair in active if pair[0] in teams)
     held = Counter(j for _, j in current)
+    present = {j.user_id for j in scene.facts.judges}
     never = {
         (r["team"], r["judge"])
         for r in rows
-        if (r["status"] in NEVER_AGAIN or r["end_reason"] == LATE) and r["team"] in teams
+        if (r["status"] in NEVER_AGAIN or r["end_reason"] == LATE) and r["team"] in teams and r["judge"] in present
     }
     count = Counter(t for t, _ in current)
     lacking: Counter[int] = Counter()
@@ -151,13 +156,23 @@ def _repair_judge(judge: JudgeFacts, held: int) -> JudgeFacts:
 
 async def repair(rt: Runtime, reassignment_id: int) -> str:
     """The job: give every entry of the round short of judges the judges it lacks, moving nothing else
-    if at all possible; record what changed (or why nothing could)."""
+    if at all possible; record what changed (or why nothing could). If the round's pairs changed while
+    it solved (another repair, a recusal), it solves again from the new state."""
+    for _ in range(ATTEMPTS):
+        outcome = await _repair_once(rt, reassignment_id)
+        if outcome != STALE:
+            return outcome
+    raise RuntimeError(f"reassignment {reassignment_id}: the round kept changing; retry later")
+
+
+async def _repair_once(rt: Runtime, reassignment_id: int) -> str:
     row = await Reassignment.select().where(Reassignment.id == reassignment_id).first()
     if row is None:
         raise NotFound("No such reassignment.")
     if row["status"] != ReassignmentStatus.QUEUED.value:
         return str(row["status"])
     round_row = await rounds.round_row(row["round"])
+    state = digest(await queries.active_pairs(round_row["id"]))
     (facts, labels), current, lacking = await _facts_for_repair(round_row)
     before = set(current)
     result = None
@@ -176,17 +191,18 @@ async def repair(rt: Runtime, reassignment_id: int) -> str:
             )
         except InstanceError as error:
             return await _record(
-                rt, row, round_row, ReassignmentStatus.INFEASIBLE, explanation=error.messages, labels={}
+                rt, row, round_row, state, ReassignmentStatus.INFEASIBLE, explanation=error.messages, labels={}
             )
         if result.status != "optimal":
             return await _record(
-                rt, row, round_row, ReassignmentStatus.INFEASIBLE, explanation=result.explanation, labels=labels
+                rt, row, round_row, state, ReassignmentStatus.INFEASIBLE, explanation=result.explanation, labels=labels
             )
     after = before if result is None else {(team_of(e), user_of(j)) for e, j in result.assignment}
     return await _record(
         rt,
         row,
         round_row,
+        state,
         ReassignmentStatus.DONE,
         added=sorted(after - before),
         removed=sorted(before - after),
@@ -200,6 +216,7 @@ async def _record(
     rt: Runtime,
     row: dict[str, Any],
     round_row: dict[str, Any],
+    state: str,
     status: ReassignmentStatus,
     *,
     added: list[Pair] | None = None,
@@ -218,6 +235,8 @@ async def _record(
         fresh = await Reassignment.select(Reassignment.status).where(Reassignment.id == row["id"]).first()
         if fresh is None or fresh["status"] != ReassignmentStatus.QUEUED.value:
             return str(fresh["status"] if fresh else status.value)
+        if digest(await queries.active_pairs(round_row["id"])) != state:
+            return STALE
         if removed:
             await end_pairs(rt.clock, round_row["id"], set(removed), PairStatus.REPLACED, "moved")
         if added:

@@ -193,3 +193,27 @@ async def test_arbitration_needs_a_published_entry(service_db, clock):
     s = await scenes.build(clock)
     with pytest.raises(InvalidState):
         await repair.request_arbitration(s.rt, s.national, s.round_id, s.teams["EC"][0], "")
+
+
+async def test_a_repair_solves_again_when_the_round_changed_meanwhile(service_db, clock, monkeypatch):
+    s = await scenes.build(clock, judges_per_region=5)
+    await published(s)
+    first_team, second_team = s.teams["EC"][0], s.teams["EC"][1]
+    leaving = (await queries.judges_of(s.round_id, first_team))[0]
+    queued = await repair.withdraw_judge(s.rt, s.national, s.round_id, leaving, "ill")
+    read = repair._facts_for_repair
+    calls = []
+
+    async def meanwhile(round_row):
+        found = await read(round_row)
+        if not calls:  # another judge recuses while the repair solves
+            other = next(j for j in await queries.judges_of(s.round_id, second_team) if j != leaving)
+            await repair.end_pairs(clock, s.round_id, {(second_team, other)}, PairStatus.RECUSED, "recused")
+        calls.append(round_row["id"])
+        return found
+
+    monkeypatch.setattr(repair, "_facts_for_repair", meanwhile)
+    outcome = await repair.repair(s.rt, queued.id)
+    assert outcome == "done", (await repair.reassignment_of(s.national, queued.id)).explanation
+    assert len(calls) == 2
+    assert complete(await active(s.round_id), s.teams["EC"] + s.teams["NC"])
