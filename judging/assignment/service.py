@@ -42,7 +42,6 @@ from judging.assignment.inputs import (
     TOKEN,
     Facts,
     Figures,
-    affinity_matrix,
     draft_pairs,
     entry_id,
     figures_of,
@@ -553,28 +552,19 @@ async def pin(rt: Runtime, actor: Principal, run_id: int, data: PairIn) -> RunOu
         pair = (data.team_id, data.judge_id)
         facts = msgspec.structs.replace(facts, pins=sorted({*facts.pins, pair}))
         if any((t, j) == pair for t, j, _ in pairs):
+            # The draft obeys the run's rules already: the pair only becomes a pin.
             pairs = [(t, j, "pin" if (t, j) == pair else s) for t, j, s in pairs]
-            probe = msgspec.structs.replace(facts, pins=[pair])
-            problems = solve(instance_of(probe)).explanation if _pin_breaks(probe, pair) else []
-            if problems:
-                raise await _refusal(int(round_row["contest"]), PIN_REFUSED, problems)
         else:
             others = [j for t, j, s in pairs if t == data.team_id and s != "pin"]
-            values = affinity_matrix(facts)
-            row = {e.team_id: i for i, e in enumerate(facts.entries)}[data.team_id]
-            column = {j.user_id: i for i, j in enumerate(facts.judges)}
-            weakest = sorted(others, key=lambda j: (values[row, column[j]], -j))[:1]
+            entry = next(e for e in facts.entries if e.team_id == data.team_id)
+            fits = {j.user_id: affinity(j.tracks, j.tags, entry.track, entry.tags) for j in facts.judges}
+            weakest = sorted(others, key=lambda j: (fits[j], -j))[:1]
             change = Change(forbid=[(entry_id(data.team_id), judge_id(j)) for j in weakest])
             pairs, _ = await _repaired(int(round_row["contest"]), facts, pairs, change, PIN_REFUSED)
         await _save_rule(rt, actor, int(round_row["id"]), data, RuleKind.PIN)
         await _store_draft(rt, run, facts, pairs)
         await _audit_rule(rt, actor, run, "assignment.pin", data)
     return await run_of(actor, run_id)
-
-
-def _pin_breaks(facts: Facts, pair: tuple[int, int]) -> bool:
-    """Whether a pair already in the draft breaks a hard rule as a pin (a conflict added since, say)."""
-    return any((t, j) == pair for t, j, _ in facts.forbidden)
 
 
 async def forbid(rt: Runtime, actor: Principal, run_id: int, data: PairIn) -> RunOut:
