@@ -57,7 +57,9 @@ async def build(
             teams[code].append(team.id)
         judge_ids[code] = []
         # Judges come from a university of their own, except the first, from the region's first one.
-        own = [universities[code][0]] + [await f.university(province=PROVINCES[code][0]) for _ in range(judges_per_region - 1)]
+        own = [universities[code][0]] + [
+            await f.university(province=PROVINCES[code][0]) for _ in range(judges_per_region - 1)
+        ]
         for n in range(judges_per_region):
             judge = await judges.invite_judge(
                 rt,
@@ -83,4 +85,3 @@ async def build(
         teams=teams,
         judges=judge_ids,
     )
-
