@@ -51,6 +51,7 @@ def test_the_code_keeps_every_contract(copy: Path) -> None:
         ("contest/teams/probe.py", "from contest.shell import app\n", "nothing imports the shell"),
         ("contest/regions/probe.py", "from contest.teams import queries\n", "domains point one way"),
         ("contest/accounts/probe.py", "import judging.ranking\n", "never imports the judging engine"),
+        ("contest/teams/probe.py", "from contest.accounts.tables import User\n", "teams ask other domains"),
     ],
 )
 def test_a_wrong_import_breaks_its_contract(copy: Path, module: str, source: str, contract: str) -> None:
