@@ -16,7 +16,7 @@ from typing import Literal
 import msgspec
 
 from judging.ranking.messages import Message, message, require_at_least, require_between, require_distinct
-from judging.ranking.teams import GroupKey, Standing, Team, standings, tie_block, unranked_reason
+from judging.ranking.teams import GroupKey, Label, Standing, Team, standings, tie_block, unranked_reason
 
 __all__ = ["AdvancementResult", "AdvancementRule", "GroupSummary", "Team", "TeamAdvancement", "advance"]
 
@@ -28,10 +28,10 @@ class AdvancementRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     group_by: list[GroupKey] = msgspec.field(default_factory=lambda: ["region"])
     percent: float = 0.0
     minimum: int = 0
-    places: dict[str, int] = {}
+    places: dict[Label, int] = {}
     wildcards: int = 0
     include_ties: bool = True
-    national_label: str = "全国"
+    national_label: Label = "全国"
 
 
 class TeamAdvancement(msgspec.Struct, frozen=True, kw_only=True):

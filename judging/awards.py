@@ -14,7 +14,7 @@ from typing import Literal
 import msgspec
 
 from judging.ranking.messages import InputError, Message, message, require_distinct
-from judging.ranking.teams import GroupKey, Standing, Team, standings, unranked_reason
+from judging.ranking.teams import GroupKey, Label, Standing, Team, standings, unranked_reason
 
 __all__ = ["AwardResult", "AwardRules", "Team", "TeamAward", "Tier", "TierSummary", "award"]
 
@@ -25,7 +25,7 @@ _ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "up": ROUND
 class Tier(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An award tier, best first in the rules: `percent` of the submitting teams or `count` teams."""
 
-    name: str
+    name: Label
     percent: float | None = None
     count: int | None = None
 
@@ -37,7 +37,7 @@ class AwardRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     group_by: list[GroupKey] = []
     rounding: Rounding = "half_up"
     ties: Literal["higher", "lower"] = "higher"
-    national_label: str = "全国"
+    national_label: Label = "全国"
 
 
 class TeamAward(msgspec.Struct, frozen=True, kw_only=True):

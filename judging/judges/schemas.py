@@ -21,7 +21,7 @@ class ProfileIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     tracks: Annotated[list[Id], msgspec.Meta(max_length=20)] = []
     min_load: Load = 0
     max_load: Load | None = None
-    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    note: Reason = ""
 
 
 class JudgeOut(msgspec.Struct, kw_only=True):

@@ -1,11 +1,14 @@
 """Teams as advancement and awards see them: a status, a national rank and the fields they group by."""
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
 from judging.ranking.messages import InputError, Message, message
+
+# A label organizers type (a group, a tier): one line, as every name people give.
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 Status = Literal["submitted", "not_submitted", "disqualified"]
 GroupKey = Literal["region", "track"]

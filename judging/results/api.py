@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from contest.lib.guards import authenticated, organizer, public
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
+from contest.lib.schemas import Reason
 from contest.submissions.api import STORE
 from judging.ranking import RankingResult
 from judging.results import appeals, live, preview, service
@@ -52,7 +53,7 @@ class SheetsFile(msgspec.Struct):
 class AppealForm(msgspec.Struct):
     """The reason and, optionally, one PDF or image of at most 10 MB."""
 
-    reason: str
+    reason: Reason
     attachment: UploadFile | None = None
 
 

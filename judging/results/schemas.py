@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from contest.lib.schemas import Name, Reason
+from contest.lib.schemas import Line32, Line100, Name, Reason
 from judging.advancement import AdvancementRule, GroupSummary
 from judging.awards import AwardRules, TierSummary
 from judging.ranking import Message, MethodName
@@ -23,7 +23,7 @@ class RulesIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     flag_threshold: Ratio = 0.2
     trim_min_sheets: Annotated[int, msgspec.Meta(ge=3, le=50)] = 5
     judge_scale: bool = False
-    tie_break: Annotated[list[str], msgspec.Meta(max_length=20)] = []
+    tie_break: Annotated[list[Line32], msgspec.Meta(max_length=20)] = []
     advancement: AdvancementRule | None = None
     awards: AwardRules | None = None
     notice_days: Annotated[int, msgspec.Meta(ge=0, le=60)] = 7
@@ -154,7 +154,7 @@ class AdjustIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     team_id: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
     field: Literal["advanced", "award"]
     advanced: bool | None = None
-    award: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    award: Line100 | None = None
     reason: Reason
 
 
@@ -176,7 +176,7 @@ class AnswerIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     answer: Reason
     field: Literal["advanced", "award"] | None = None
     advanced: bool | None = None
-    award: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    award: Line100 | None = None
 
 
 class AppealOut(msgspec.Struct, kw_only=True):

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from contest.lib.schemas import Name, Reason
+from contest.lib.schemas import Line32, Name, Reason
 from judging.rubrics.schemas import CriterionOut
 
 Text4000 = Annotated[str, msgspec.Meta(max_length=4000, pattern=r"^[^\x00]*$")]
@@ -16,7 +16,7 @@ class SheetIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A sheet as the judge has it: scores per criterion code (null: not scored yet), the comment to
     the team, the note to organizers, and the version the judge's copy was read at."""
 
-    scores: Annotated[dict[str, Score | None], msgspec.Meta(max_length=50)] = {}
+    scores: Annotated[dict[Line32, Score | None], msgspec.Meta(max_length=50)] = {}
     comment: Text4000 = ""
     note: Text4000 = ""
     version: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]

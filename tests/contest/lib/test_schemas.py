@@ -14,10 +14,10 @@ from contest.shell.app import create_app
 
 # Free text people type in a text box (reasons, notices, comments): line breaks are theirs to keep.
 FREE_TEXT = re.compile(
-    r"^(reason|announcement_(zh|en)|privacy_notice_(zh|en)|comment|comments|note|description_(zh|en))$"
+    r"^(reason|answer|announcement_(zh|en)|privacy_notice_(zh|en)|guidance_(zh|en)|comment|comments|note|description_(zh|en))$"
 )
-# The platform's own domains (the judging engine's bodies are its own helpers' to bring in).
-CHECKED = ("contest.",)
+# Every domain: the contest and the judging engine.
+CHECKED = ("contest.", "judging.")
 # A password is never shown nor mailed; it is hashed as typed.
 SECRET = frozenset({"password"})
 
