@@ -8,8 +8,11 @@ from typing import Any
 
 import msgspec
 
-from contest.lib.clock import Clock
+from contest.accounts import service as accounts
 from contest.lib.db import json_value
+from contest.lib.mail import service as mail_service
+from contest.lib.mail.limits import Requester
+from contest.lib.runtime import Runtime
 from contest.lib.schemas import Name
 from judging.assignment.inputs import relabel
 from judging.assignment.messages import Message
@@ -50,12 +53,36 @@ def _code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-async def notify(clock: Clock, judge_id: int, round_id: int, text: str, **params: Any) -> None:
-    """A notice in the judge's portal (an English template and its parameters)."""
+# The mail that goes with each kind of notice.
+MAIL_OF = {NEW_ENTRIES: "judge_new_entries", ENTRIES_GONE: "judge_entries_gone"}
+
+
+async def notify(
+    rt: Runtime, judge_id: int, round_id: int, text: str, *, requester: Requester, mail: str = "", **params: Any
+) -> None:
+    """A notice in the judge's portal (an English template and its parameters) and the same news by
+    e-mail in the judge's language (`mail`: the template, else the one of `text`). Call inside the
+    write transaction that makes the change."""
     await JudgeNotice.insert(
         JudgeNotice(
-            judge=judge_id, round=round_id, text=text, params=msgspec.to_builtins(params), created_at=clock.now()
+            judge=judge_id, round=round_id, text=text, params=msgspec.to_builtins(params), created_at=rt.clock.now()
         )
+    )
+    judge = await accounts.account(judge_id)
+    round_label = params.get("round")
+    await mail_service.send(
+        rt.clock,
+        requester=requester,
+        to=judge.email,
+        language=judge.language,
+        template=mail or MAIL_OF[text],
+        user_id=judge_id,
+        context={
+            "name": judge.name,
+            "count": params.get("count", 0),
+            "round": round_label.pick(judge.language) if isinstance(round_label, Name) else str(round_label or ""),
+            "link": f"{rt.base_url}/judge/assignments",
+        },
     )
 
 

@@ -20,6 +20,7 @@ from contest.lib.audit import service as audit
 from contest.lib.clock import Clock
 from contest.lib.db import json_value, write_transaction
 from contest.lib.errors import InvalidState, NotFound
+from contest.lib.mail import limits as mail_limits
 from contest.lib.outbox import service as outbox
 from contest.lib.principal import Principal, audit_id
 from contest.lib.runtime import Runtime
@@ -255,10 +256,12 @@ async def _record(
             )
             await ensure_codes(round_row["id"], [t for t, _ in added])
         name = round_name(round_row)
+        # A repair is the platform's own doing (a recusal, a late review, a withdrawal).
+        sender = mail_limits.organizer(rt, None)
         for judge, count in sorted(Counter(j for _, j in added).items()):
-            await notify(rt.clock, judge, round_row["id"], NEW_ENTRIES, count=count, round=name)
+            await notify(rt, judge, round_row["id"], NEW_ENTRIES, requester=sender, count=count, round=name)
         for judge, count in sorted(Counter(j for _, j in removed).items()):
-            await notify(rt.clock, judge, round_row["id"], ENTRIES_GONE, count=count, round=name)
+            await notify(rt, judge, round_row["id"], ENTRIES_GONE, requester=sender, count=count, round=name)
         messages = list(explanation)
         await Reassignment.update(
             {

@@ -18,6 +18,7 @@ from contest.accounts import service as accounts
 from contest.lib.audit import service as audit
 from contest.lib.db import json_value, write_transaction
 from contest.lib.errors import InvalidInput, InvalidState, Msg, NotFound
+from contest.lib.mail import limits as mail_limits
 from contest.lib.outbox import service as outbox
 from contest.lib.principal import Principal, audit_id
 from contest.lib.runtime import Runtime
@@ -742,10 +743,11 @@ async def publish(rt: Runtime, actor: Principal, run_id: int) -> PublishOut:
             }
         ).where(AssignmentRun.id == run["id"])
         name = round_name(round_row)
+        sender = mail_limits.organizer(rt, audit_id(actor))
         for judge, count in sorted(Counter(j for _, j, _ in added).items()):
-            await notify(rt.clock, judge, run["round"], NEW_ENTRIES, count=count, round=name)
+            await notify(rt, judge, run["round"], NEW_ENTRIES, requester=sender, count=count, round=name)
         for judge, count in sorted(Counter(r["judge"] for r in ended).items()):
-            await notify(rt.clock, judge, run["round"], ENTRIES_GONE, count=count, round=name)
+            await notify(rt, judge, run["round"], ENTRIES_GONE, requester=sender, count=count, round=name)
         await audit.record(
             rt.clock,
             actor_id=audit_id(actor),

@@ -20,6 +20,7 @@ from contest.contests import service as contests
 from contest.lib.audit import service as audit
 from contest.lib.db import json_value, write_transaction
 from contest.lib.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from contest.lib.mail import limits as mail_limits
 from contest.lib.outbox import service as outbox
 from contest.lib.principal import Principal, audit_id
 from contest.lib.runtime import Runtime
@@ -477,7 +478,16 @@ async def publish(rt: Runtime, actor: Principal, timetable_id: int) -> Timetable
         answer = msgspec.convert(json_value(row["result"]), Timetable)
         duties = Counter({d.judge: d.load for d in answer.judges if d.load})
         for judge, count in sorted(duties.items()):
-            await notify(rt.clock, int(judge[1:]), row["round"], PANEL_DUTY, count=count, round=round_name(round_row))
+            await notify(
+                rt,
+                int(judge[1:]),
+                row["round"],
+                PANEL_DUTY,
+                requester=mail_limits.organizer(rt, audit_id(actor)),
+                mail="judge_panel_duty",
+                count=count,
+                round=round_name(round_row),
+            )
         await audit.record(
             rt.clock,
             actor_id=audit_id(actor),

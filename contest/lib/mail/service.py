@@ -29,6 +29,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "change_decided": ("team", "decision", "reason"),
     "staff_invitation": ("role", "contest", "link"),
     "teacher_approved": ("name",),
+    "judge_new_entries": ("name", "count", "round", "link"),
+    "judge_entries_gone": ("name", "count", "round", "link"),
+    "judge_panel_duty": ("name", "count", "round", "link"),
 }
 # Context values that may span lines (a reason typed in a text box); every other value is shown on
 # one line wherever it appears, and the subject is always one line.

@@ -7,6 +7,7 @@ import pytest
 
 from contest.lib.audit.service import entries_for
 from contest.lib.errors import Forbidden, InvalidState
+from contest.lib.mail.tables import MailMessage
 from contest.lib.outbox.tables import OutboxJob
 from judging.assignment import portal, queries, service
 from judging.assignment.common import NEW_ENTRIES
@@ -75,6 +76,12 @@ async def test_publishing_is_a_diff_audited_idempotent_and_tells_the_judges(serv
     [notice] = await portal.notices(await f.principal(judge))
     assert notice.text == NEW_ENTRIES and notice.params["count"] == len(assigned) > 0
     assert notice.params["round"].zh == "赛区初赛"
+    # ... and the same news by e-mail, in the judge's language.
+    [mail] = await MailMessage.select().where(
+        (MailMessage.user == judge) & (MailMessage.template == "judge_new_entries")
+    )
+    assert "赛区初赛" in mail["subject"] and f"{len(assigned)} 件新作品" in mail["body_text"]
+    assert "/judge/assignments" in mail["body_text"]
     assert any(e["action"] == "assignment.publish" for e in await entries_for("round", s.round_id))
 
     # The same input gives the same draft; publishing it keeps every pair.
