@@ -114,9 +114,10 @@ def storage_error(exc: Exception) -> StorageError:
     return StorageUnavailable(str(exc))
 
 
-def _content_disposition(name: str) -> str:
+def _content_disposition(name: str, inline: bool = False) -> str:
     ascii_name = name.encode("ascii", "replace").decode().replace('"', "").replace("?", "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 class ObjectStore:
@@ -223,9 +224,19 @@ class ObjectStore:
         base = (self.config.public_url or self.config.endpoint).rstrip("/")
         return PresignedPost(url=f"{base}/{self.bucket}", fields=fields)
 
-    async def presigned_get(self, key: str, expires: timedelta, download_name: str | None = None) -> str:
-        headers = {"response-content-disposition": _content_disposition(download_name)} if download_name else None
-        return await self._run(self._signer.presigned_get_object, self.bucket, key, expires, response_headers=headers)
+    async def presigned_get(
+        self, key: str, expires: timedelta, download_name: str | None = None, inline_type: str | None = None
+    ) -> str:
+        """A short-lived GET link. `download_name` names the file; with `inline_type` the browser shows
+        it (e.g. a PDF in a frame) as that type, which the link fixes whatever the object says."""
+        headers: dict[str, str] = {}
+        if download_name:
+            headers["response-content-disposition"] = _content_disposition(download_name, inline=bool(inline_type))
+        if inline_type:
+            headers["response-content-type"] = inline_type
+        return await self._run(
+            self._signer.presigned_get_object, self.bucket, key, expires, response_headers=headers or None
+        )
 
     # Multipart: minio-py keeps these calls private, so they are wrapped here and nowhere else.
 

@@ -181,10 +181,12 @@ def document_errors(app: Litestar) -> None:
 
 def content_security_policy(s3_public_url: str) -> str:
     # Browsers upload straight to S3, so its public address is an allowed connect/img source.
+    # Judges read a design document (a PDF) in a frame served by S3, never by our own origin.
     s3 = f" {s3_public_url.rstrip('/')}" if s3_public_url else ""
+    frames = s3 or " 'none'"
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; "
-        f"img-src 'self' data:{s3}; media-src 'self'{s3}; connect-src 'self'{s3}; "
+        f"img-src 'self' data:{s3}; media-src 'self'{s3}; connect-src 'self'{s3}; frame-src{frames}; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
     )
 

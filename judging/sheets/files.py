@@ -109,7 +109,9 @@ async def entry_files(store: ObjectStore | None, scene: Scene) -> list[EntryFile
             continue
         upload = await load_upload(item.upload_id)
         blind = blind_name(scene.code, item.slot_code, upload["content_type"], item.kind)
-        url = await store.presigned_get(upload["key"], LINK_TTL, download_name=blind) if upload["key"] else None
+        # A PDF opens inside the panel, served as a PDF from the object store's own address.
+        inline = "application/pdf" if item.kind == "pdf" else None
+        url = await store.presigned_get(upload["key"], LINK_TTL, blind, inline) if upload["key"] else None
         shown.append(
             EntryFileOut(
                 slot_code=item.slot_code,

@@ -95,6 +95,17 @@ async def test_presigned_get_names_the_download(store, key):
     assert "attachment" in disposition and "UTF-8''" in disposition
 
 
+async def test_presigned_get_can_show_a_file_inline_as_a_given_type(store, key):
+    await store.put(key, b"%PDF-1.4 test", "application/octet-stream")
+    url = await store.presigned_get(
+        key, TEN_MINUTES, download_name="entry-AB12CD-design.pdf", inline_type="application/pdf"
+    )
+    async with httpx.AsyncClient() as http:
+        response = await http.get(url)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline;")
+
+
 async def test_presigned_urls_are_signed_for_the_public_address(s3, key):
     public = s3.s3_endpoint.replace("127.0.0.1", "localhost")
     store = ObjectStore(

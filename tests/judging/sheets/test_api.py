@@ -134,7 +134,12 @@ async def test_a_blind_entry_shows_blind_file_names_and_its_package_as_text(worl
     pdf = next(f for f in body["files"] if f["slot_code"] == "design_document")
     async with httpx.AsyncClient() as s3:
         fetched = await s3.get(pdf["url"])
-    assert fetched.content.startswith(b"%PDF") and "attachment" in fetched.headers["content-disposition"]
+    # Shown inside the panel, as a PDF served by the object store under its blind name.
+    assert fetched.content.startswith(b"%PDF") and fetched.headers["content-type"] == "application/pdf"
+    assert (
+        fetched.headers["content-disposition"].startswith("inline;")
+        and code.lower() in fetched.headers["content-disposition"]
+    )
     assert (
         "entry-" in fetched.headers["content-disposition"] and "%E9%98%9F" not in fetched.headers["content-disposition"]
     )
