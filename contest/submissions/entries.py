@@ -179,7 +179,7 @@ async def submit_entry(rt: Runtime, actor: Principal, round_id: int) -> EntryOut
         if not current.ready:
             raise InvalidState(
                 "The entry cannot be submitted yet: {slots} still need a file that passes its check.",
-                slots=", ".join(current.missing + current.failed),
+                slots=", ".join(s.code for s in slots if s.required and s.code in current.missing + current.failed),
             )
         submitted = {
             str(slot_id): upload_id for slot_id, upload_id in chosen.items() if statuses.get(upload_id) in USABLE

@@ -159,20 +159,18 @@ USABLE = ("checking", "accepted")
 
 class Gaps(msgspec.Struct, frozen=True):
     """What an entry (chosen or submitted versions) lacks: required slots without a usable version,
-    slots whose version failed its check, slots whose version is still being checked."""
+    slots whose version failed its check, slots whose version is still being checked. It is ready
+    when every required slot has a usable version (an optional slot's failed file is left out)."""
 
     missing: list[str]
     failed: list[str]
     checking: list[str]
-
-    @property
-    def ready(self) -> bool:
-        return not self.missing and not self.failed
+    ready: bool
 
 
 def gaps(slots: Sequence[SlotOut], versions: Mapping[int, int], statuses: Mapping[int, str]) -> Gaps:
     """The gaps of an entry whose slot ids map to upload ids (`versions`), given each upload's status."""
-    missing, failed, checking = [], [], []
+    missing, failed, checking, ready = [], [], [], True
     for slot in slots:
         upload = versions.get(slot.id)
         status = statuses.get(upload) if upload is not None else None
@@ -180,6 +178,7 @@ def gaps(slots: Sequence[SlotOut], versions: Mapping[int, int], statuses: Mappin
             failed.append(slot.code)
         elif status == "checking":
             checking.append(slot.code)
-        if status not in USABLE and slot.required and status != "rejected":
+        elif status not in USABLE and slot.required:
             missing.append(slot.code)
-    return Gaps(missing=missing, failed=failed, checking=checking)
+        ready = ready and (status in USABLE or not slot.required)
+    return Gaps(missing=missing, failed=failed, checking=checking, ready=ready)

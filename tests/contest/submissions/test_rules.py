@@ -82,7 +82,10 @@ def test_a_slot_becomes_the_checks_config():
 def test_gaps_of_an_entry():
     slots = [slot(1, "design_document"), slot(2, "demo_video"), slot(3, "poster", required=False)]
     found = gaps(slots, {1: 10, 2: 20, 3: 30}, {10: "accepted", 20: "checking", 30: "rejected"})
-    assert (found.missing, found.failed, found.checking, found.ready) == ([], ["poster"], ["demo_video"], False)
+    # An optional slot's failed file is reported, and left out: it does not hold the entry back.
+    assert (found.missing, found.failed, found.checking, found.ready) == ([], ["poster"], ["demo_video"], True)
+    found = gaps(slots, {1: 10, 2: 20}, {10: "rejected", 20: "accepted"})
+    assert (found.missing, found.failed, found.ready) == ([], ["design_document"], False)
     found = gaps(slots, {2: 20}, {20: "accepted"})
     assert (found.missing, found.ready) == (["design_document"], False)
     assert gaps(slots, {1: 10, 2: 20}, {10: "accepted", 20: "accepted"}).ready
