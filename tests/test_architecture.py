@@ -52,6 +52,9 @@ def test_the_code_keeps_every_contract(copy: Path) -> None:
         ("contest/regions/probe.py", "from contest.teams import queries\n", "domains point one way"),
         ("contest/accounts/probe.py", "import judging.ranking\n", "never imports the judging engine"),
         ("contest/teams/probe.py", "from contest.accounts.tables import User\n", "teams ask other domains"),
+        ("contest/submissions/probe.py", "from contest.teams.tables import Team\n", "rounds and entries ask"),
+        ("judging/results/probe.py", "from contest.submissions.tables import Upload\n", "judging engine asks the contest"),
+        ("contest/teams/probe.py", "from contest.rounds import service\n", "domains point one way"),
     ],
 )
 def test_a_wrong_import_breaks_its_contract(copy: Path, module: str, source: str, contract: str) -> None:

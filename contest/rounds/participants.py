@@ -29,7 +29,7 @@ from contest.rounds.tables import Extension, ParticipantSource, RoundTeam
 from contest.teams import queries as teams
 from contest.teams.common import load_team
 from contest.teams.queries import TeamFilter
-from contest.teams.tables import TeamStatus
+from contest.teams.schemas import TeamStatus
 
 # Large enough for every team of a contest in one page (6,000 at the design's scale).
 EVERY_TEAM = 100_000

@@ -9,6 +9,12 @@ import msgspec
 from contest.lib.schemas import Email, Id, Line32, Line100, Name, Reason
 
 
+class TeamStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    DISQUALIFIED = "disqualified"
+
+
 class ChangeKind(StrEnum):
     """The roster changes a locked team may ask for; each names a person one way."""
 

@@ -8,12 +8,7 @@ from piccolo.table import Table
 from contest.accounts.tables import User
 from contest.contests.tables import Contest, Track
 from contest.regions.tables import University
-
-
-class TeamStatus(StrEnum):
-    ACTIVE = "active"
-    WITHDRAWN = "withdrawn"
-    DISQUALIFIED = "disqualified"
+from contest.teams.schemas import TeamStatus
 
 
 class Team(Table):
