@@ -9,14 +9,13 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.response import Redirect, Template
 
-from contest.accounts import service as accounts
 from contest.lib.guards import public
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
-from contest.teams import queries
+from contest.rounds import service as rounds
+from frontend import home
 from frontend.forms import Form, safe_next
 from frontend.i18n import LANGUAGES
-from frontend.steps import next_steps
 from frontend.switcher import chosen_or_newest
 from frontend.templating import render
 
@@ -32,12 +31,9 @@ class PagesController(Controller):
         self, request: Request[Any, Any, Any], rt: NamedDependency[Runtime], viewer: NamedDependency[Principal | None]
     ) -> Template:
         contest = await chosen_or_newest(request)
-        steps, user = [], None
-        if viewer is not None:
-            user = await accounts.profile(viewer.user_id)
-            team = await queries.my_team(rt, viewer, contest.id) if contest else None
-            steps = next_steps(user, contest, team, rt.clock.now())
-        return render(request, "home.html", {"contest": contest, "steps": steps, "user": user})
+        steps = await home.steps_for(rt, viewer, contest) if viewer is not None else []
+        plan = await rounds.rounds_of(rt, contest.id) if contest else []
+        return render(request, "home.html", {"contest": contest, "steps": steps, "stages": home.stages(contest, plan)})
 
     @get("/privacy")
     async def privacy(self, request: Request[Any, Any, Any]) -> Template:

@@ -8,6 +8,7 @@ import msgspec
 from contest.accounts.schemas import UserOut
 from contest.contests.schemas import ContestOut
 from contest.lib.errors import Msg
+from contest.lib.schemas import Name
 from contest.teams.schemas import TeamOut
 
 
@@ -79,4 +80,117 @@ def next_steps(user: UserOut, contest: ContestOut | None, team: TeamOut | None, 
                 state="wait",
             )
         )
+    return steps
+
+
+class TeamRound(msgspec.Struct, frozen=True, kw_only=True):
+    """A round as the student's team stands in it (what the home page needs to say next)."""
+
+    round_id: int
+    name: Name
+    state: str  # the team's: unscheduled, upcoming, open, grace or closed
+    takes_part: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    submitted: bool
+    published: bool
+    notice_ends_at: datetime | None
+    can_appeal: bool
+
+
+def round_steps(rounds: list[TeamRound], now: datetime) -> list[Step]:
+    """A student's steps of the rounds: hand in an open round's entry, read a published result and
+    appeal while the notice runs, wait for the next round the team takes part in."""
+    steps: list[Step] = []
+    for r in rounds:
+        if not r.takes_part:
+            continue
+        where = f"/my/entries/{r.round_id}"
+        if r.state in ("open", "grace"):
+            if r.submitted:
+                steps.append(
+                    Step(
+                        Msg(
+                            "Your entry for {round} is submitted; you may still change it until {when}.",
+                            {"round": r.name, "when": r.closes_at},
+                        ),
+                        where,
+                        "done",
+                    )
+                )
+            else:
+                steps.append(
+                    Step(
+                        Msg("Hand in your entry for {round} before {when}.", {"round": r.name, "when": r.closes_at}),
+                        where,
+                    )
+                )
+        elif r.state == "upcoming" and r.opens_at is not None:
+            steps.append(
+                Step(Msg("{round} opens for entries on {when}.", {"round": r.name, "when": r.opens_at}), where, "wait")
+            )
+        if r.published and r.notice_ends_at is not None and now < r.notice_ends_at:
+            text = (
+                "The results of {round} are published: see yours; you may appeal until {when}."
+                if r.can_appeal
+                else "The results of {round} are published: see yours."
+            )
+            steps.append(Step(Msg(text, {"round": r.name, "when": r.notice_ends_at}), "/my/results"))
+        elif r.published:
+            steps.append(
+                Step(Msg("The results of {round} are final: see yours.", {"round": r.name}), "/my/results", "done")
+            )
+    return steps
+
+
+class JudgeRound(msgspec.Struct, frozen=True, kw_only=True):
+    name: Name
+    review_opens_at: datetime | None
+    review_closes_at: datetime | None
+    assigned: int
+    submitted: int
+
+
+def judge_steps(rounds: list[JudgeRound], now: datetime) -> list[Step]:
+    """A judge's steps: the entries left to score in each round under review, or when review opens."""
+    steps: list[Step] = []
+    for r in rounds:
+        left = r.assigned - r.submitted
+        if r.review_opens_at is not None and now < r.review_opens_at:
+            steps.append(
+                Step(
+                    Msg(
+                        "You review {count} entries of {round} from {when}.",
+                        {"count": r.assigned, "round": r.name, "when": r.review_opens_at},
+                    ),
+                    "/judge/assignments",
+                    "wait",
+                )
+            )
+        elif left and (r.review_closes_at is None or now < r.review_closes_at):
+            steps.append(
+                Step(
+                    Msg(
+                        "Score {count} more entries of {round} before {when}.",
+                        {"count": left, "round": r.name, "when": r.review_closes_at},
+                    ),
+                    "/judge",
+                )
+            )
+        elif not left:
+            steps.append(Step(Msg("Every entry of {round} you review is scored.", {"round": r.name}), "/judge", "done"))
+    return steps
+
+
+def organizer_steps(teachers: int, changes: int, appeals: int) -> list[Step]:
+    """What waits for an organizer: teachers to confirm, roster changes to decide, appeals to answer."""
+    steps = []
+    if teachers:
+        steps.append(Step(Msg("{count} teachers wait for you to confirm them.", {"count": teachers}), "/console/teams"))
+    if changes:
+        steps.append(
+            Step(Msg("{count} roster change requests wait for your decision.", {"count": changes}), "/console/teams")
+        )
+    if appeals:
+        steps.append(Step(Msg("{count} appeals wait for an answer.", {"count": appeals}), "/console/results"))
     return steps

@@ -219,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     # Piccolo says which SQLite version it found at every connection.
     logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
+    # The demo seed uploads its files through presigned requests: one line each would bury the log-ins.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         result: int = args.run(settings, args)
     except db.MigrationsPending as exc:

@@ -20,7 +20,7 @@ from contest.accounts.tables import AccountKind, TeacherStatus, User
 from contest.contests import service as contests
 from contest.contests.schemas import ContestIn
 from contest.contests.tables import Contest
-from contest.lib.clock import Clock
+from contest.lib.clock import Clock, FixedClock
 from contest.lib.db import write_transaction
 from contest.lib.principal import SYSTEM, Principal, Role
 from contest.lib.settings import Settings
@@ -35,10 +35,16 @@ from contest.teams.schemas import JoinCodeIn, TeamIn
 from contest.teams.tables import AdvisorStatus, TeamAdvisor
 
 DEMO_SLUG = "mp2027"
-ANNOUNCEMENT_ZH = "报名已开放：请在截止前组队并邀请指导教师。作品提交通道将在报名截止后开放，届时请留意本页通知。"
+# How long ago the demo's teams formed (registration ran from 90 to 50 days ago).
+REGISTERING = timedelta(days=60)
+ANNOUNCEMENT_ZH = (
+    "赛区初赛成绩已公示：参赛团队可在“我的成绩”中查看评审意见，公示期内如有异议请提交申诉。"
+    "全国复赛作品提交通道将于五天后开放，晋级团队请留意本页通知。"
+)
 ANNOUNCEMENT_EN = (
-    "Registration is open: form your team and invite your advisor before the deadline. Entry submission "
-    "opens after registration closes; watch this page for notices."
+    "The regional preliminary's results are published for public notice: teams find their judges' comments "
+    "under My results and may appeal during the notice period. The national semi-final opens for entries in "
+    "five days; advancing teams, watch this page."
 )
 ORGANIZER_EMAIL = "organizer@demo.contest.cn"
 STUDENT_PASSWORD = "Demo-student-2027"
@@ -126,8 +132,12 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     async with write_transaction():
         for index, uni in enumerate(universities, start=1):
             await University.update({University.email_domains: f"demo{index}.edu.cn"}).where(University.id == uni["id"])
+    # The demo stands a few days after the preliminary's results were published: registration has
+    # closed, entries were handed in and pinned, judges were assigned and scored, the notice period
+    # (公示) is open for appeals, and the semi-final opens soon. Each step runs on a clock set to the
+    # day it happened, through the same services as people use.
     now = clock.now()
-    rt = runtime_for(settings, clock)
+    rt = runtime_for(settings, FixedClock(now - REGISTERING))
     contest = await contests.create_contest(
         rt,
         SYSTEM,
@@ -135,8 +145,8 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
             slug=DEMO_SLUG,
             name_zh="2027年全国大学生小程序应用开发大赛",
             name_en="2027 National College Mini-Program Application Development Contest",
-            registration_opens_at=now - timedelta(days=30),
-            registration_deadline=now + timedelta(days=30),
+            registration_opens_at=now - timedelta(days=90),
+            registration_deadline=now - timedelta(days=50),
             announcement_zh=ANNOUNCEMENT_ZH,
             announcement_en=ANNOUNCEMENT_EN,
         ),
@@ -205,7 +215,7 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
                 )
     await _seed_staff(clock, hasher, contest_id, shared_hash)
     await seed_entries(settings, clock, contest_id)
-    await seed_judging(settings, clock, contest_id, shared_hash)
+    await seed_judging(settings, FixedClock(now - timedelta(days=19)), contest_id, shared_hash)
     await seed_results(settings, clock, contest_id)
     # Teachers whose address is not on their university's domains wait for an organizer.
     for index in (1, 2, 3):

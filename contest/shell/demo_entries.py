@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 
 from contest.accounts import sessions
-from contest.lib.clock import Clock
+from contest.lib.clock import Clock, FixedClock
 from contest.lib.principal import SYSTEM, Principal
 from contest.lib.runtime import Runtime
 from contest.lib.settings import Settings
@@ -16,7 +16,7 @@ from contest.rounds import service as rounds
 from contest.rounds.schemas import RoundOut, RoundPatch
 from contest.shell.store import store_for
 from contest.shell.wiring import runtime_for
-from contest.submissions import entries, uploads, verification
+from contest.submissions import entries, pinning, uploads, verification
 from contest.submissions.schemas import TextIn, UploadIn
 from contest.teams import queries as teams
 from contest.teams.queries import TeamFilter
@@ -30,14 +30,17 @@ DOCUMENT = (
     "二、需求分析：高峰期座位紧张，线下占座争议多。\n"
     "三、技术实现：云开发，实时座位状态，扫码签到。"
 )
+# Past the close, its grace and the life of every upload address handed out before it.
+PINNED_AFTER = timedelta(days=1)
 LAYOUTS: tuple[samples.Layout, ...] = ("plain", "taro", "uniapp", "folder")
 
 
 async def _schedule(rt: Runtime, contest_id: int) -> list[RoundOut]:
-    """The default rounds: the preliminary open now (three weeks left), the later two scheduled after it."""
+    """The default rounds: the preliminary closed three weeks ago and reviewed, the semi-final opening
+    in five days, the on-site final after it (its defence days in its review window)."""
     now = rt.clock.now()
     created = await rounds.add_default_rounds(rt, SYSTEM, contest_id)
-    windows = [(-3, 21), (35, 49), (63, 70)]
+    windows = [(-45, -20), (5, 25), (45, 52)]
     for round_, (opens, closes) in zip(created, windows, strict=True):
         await rounds.update_round(
             rt,
@@ -107,11 +110,13 @@ async def _hand_in(
 async def seed_entries(settings: Settings, clock: Clock, contest_id: int) -> None:
     """The rounds, and entries for the first teams when an object store is running (`contest serve
     --demo`; `contest demo` alone seeds the rounds)."""
-    rt = runtime_for(settings, clock)
-    preliminary = (await _schedule(rt, contest_id))[0]
-    if not settings.s3_endpoint:
+    preliminary = (await _schedule(runtime_for(settings, clock), contest_id))[0]
+    if not settings.s3_endpoint or preliminary.opens_at is None or preliminary.closes_at is None:
         return
     store = store_for(settings)
+    # Handed in while the preliminary was open, pinned once it had closed (and every upload address
+    # handed out before the close had expired).
+    rt = runtime_for(settings, FixedClock(preliminary.opens_at + (preliminary.closes_at - preliminary.opens_at) / 2))
     listed = await teams.list_teams(SYSTEM, contest_id, TeamFilter(), per_page=TEAMS_WITH_FILES)
     try:
         for number, row in enumerate(listed.teams):
@@ -119,5 +124,6 @@ async def seed_entries(settings: Settings, clock: Clock, contest_id: int) -> Non
             leader = await sessions.principal_for(team.leader_id)
             if leader is not None:
                 await _hand_in(rt, store, leader, preliminary, number, team.name)
+        await pinning.pin_due_entries(runtime_for(settings, FixedClock(preliminary.closes_at + PINNED_AFTER)), store)
     except (StorageError, httpx.HTTPError) as exc:  # the demo works without files too
         log.warning("demo entries not uploaded: %s", exc)

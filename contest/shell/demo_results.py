@@ -34,6 +34,9 @@ COMMENTS = (
 MISSING = 3
 
 
+PUBLISHED_AGO = timedelta(days=3)
+
+
 async def seed_results(settings: Settings, clock: Clock, contest_id: int) -> None:
     """Sheets for the preliminary's assigned pairs (all but MISSING of them), then its results
     computed and published. Does nothing when the preliminary has no published assignment."""
@@ -63,9 +66,11 @@ async def seed_results(settings: Settings, clock: Clock, contest_id: int) -> Non
         }
         data = SheetIn(scores=scores, comment=rng.choice(COMMENTS), version=opened.version)
         await sheets.save_sheet(rt, actor, preliminary.id, codes[team], data, submit=True)
-    run = await results.request_compute(rt, SYSTEM, preliminary.id)
-    await results.compute_run(rt, run.id)
+    # Computed and published a few days ago, after the review closed: the notice period is open now.
+    published = runtime_for(settings, FixedClock(clock.now() - PUBLISHED_AGO))
+    run = await results.request_compute(published, SYSTEM, preliminary.id)
+    await results.compute_run(published, run.id)
     computed = (await results.runs(SYSTEM, preliminary.id))[0]
     if computed.status == "ready" and not computed.problems:
         reason = "个别评委因故未完成评审，组委会决定按已提交的评分公布。" if computed.missing else ""
-        await results.publish(rt, SYSTEM, run.id, PublishIn(override=bool(computed.missing), reason=reason))
+        await results.publish(published, SYSTEM, run.id, PublishIn(override=bool(computed.missing), reason=reason))
