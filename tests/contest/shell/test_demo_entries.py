@@ -1,12 +1,13 @@
-"""The demo's rounds and entries: the preliminary open now, files for the first teams sent through the
-real flow into the object store, some of them failing their checks."""
+"""The demo's rounds and entries: the preliminary closed three weeks ago, files for the first teams
+sent through the real flow into the object store while it was open (some failing their checks), and
+the submitted entries pinned after the close."""
 
 from collections import Counter
 
 from contest.lib.db import json_value
 from contest.rounds import service as rounds
 from contest.shell.demo_entries import TEAMS_WITH_FILES, seed_entries
-from contest.submissions.tables import Entry, Upload
+from contest.submissions.tables import Entry, PinnedEntry, Upload
 from contest.teams import roster
 from contest.teams.schemas import TeamIn
 from tests import factories as f
@@ -21,7 +22,7 @@ async def test_the_demo_seeds_rounds_and_entries_with_some_failing_checks(world,
         await roster.create_team(runtime(world), leader, contest_id, TeamIn(f"演示队{n}", track_id))
     await seed_entries(world.settings, clock, contest_id)
     preliminary, semi, final = await rounds.rounds_of(runtime(world), contest_id)
-    assert preliminary.state == "open" and semi.state == final.state == "upcoming"
+    assert preliminary.state == "closed" and semi.state == final.state == "upcoming"
     statuses = Counter(r["status"] for r in await Upload.select(Upload.status))
     assert statuses["rejected"] == 4 and statuses["accepted"] == 5 * TEAMS_WITH_FILES - 4
     problems = {
@@ -32,3 +33,6 @@ async def test_the_demo_seeds_rounds_and_entries_with_some_failing_checks(world,
     assert problems == {"video_too_long", "pdf_encrypted", "zip_unreadable", "file_wrong_type"}
     submitted = await Entry.count().where(Entry.submitted_at.is_not_null())
     assert submitted == TEAMS_WITH_FILES - 4 - 1  # four with a failed file, one forgot to submit
+    # Every taking part is pinned at the close; only the submitted entries are complete (what judges read).
+    assert await PinnedEntry.count() == TEAMS_WITH_FILES
+    assert await PinnedEntry.count().where(PinnedEntry.complete == True) == submitted  # noqa: E712

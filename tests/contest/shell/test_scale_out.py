@@ -56,7 +56,8 @@ def test_two_app_processes_and_a_worker_act_as_one(app_settings, tmp_path):
                 "email": "scale@u.edu.cn",
                 "name": "扩展",
                 "password": f.PASSWORD,
-                "kind": "student",
+                # A teacher names no university at sign-up (a student must, and this database has none).
+                "kind": "teacher",
                 "consent": True,
             },
         )
