@@ -5,22 +5,16 @@ name_zh / 名称, name_en / 英文名, province / 省份, region / 赛区 (code 
 no province, i.e. overseas), email_domains / 邮箱域名 (space, comma or semicolon separated).
 
 The file is untrusted: the service runs `parse_universities` in a bounded child process
-(`storage.sandbox.run_bounded`), a workbook passes `storage.xlsx_guard` before openpyxl sees it, and
-rows are read one at a time, so a file stops being read as soon as it has too many.
+(`contest.lib.spreadsheets.parse_bounded`), which reads rows as `contest.lib.spreadsheets.table` does.
 """
 
-import csv
-import io
-import itertools
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
 
 import msgspec
-from openpyxl import load_workbook
 
+from contest.lib import spreadsheets
 from contest.lib.errors import Msg
-from storage.xlsx_guard import XlsxLimits, guard_xlsx_bytes
+from contest.lib.spreadsheets import UnreadableFile
 
 HEADERS = {
     "name_zh": ("name_zh", "名称", "学校", "学校名称", "university"),
@@ -31,8 +25,6 @@ HEADERS = {
 }
 DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](-?[a-z0-9])*\.)+[a-z]{2,}$")
 MAX_ROWS = 5000
-# A cell of a university list is a name or a few domains; Excel's own cap is 32,767 characters.
-MAX_CELL_CHARS = 32_767
 # Columns read from a workbook (the list has five; a few more for notes are harmless).
 MAX_COLUMNS = 64
 
@@ -44,21 +36,6 @@ class UniversityLine(msgspec.Struct, frozen=True):
     province: str
     region: str
     email_domains: str
-
-
-class ImportRefused(ValueError):
-    """The file as a whole cannot be read: an English template (the catalog's msgid) and its
-    parameters, shown to the organizer. Picklable, so it comes back from the bounded child."""
-
-    def __init__(self, text: str, params: dict[str, Any] | None = None) -> None:
-        super().__init__(text, params or {})
-
-    @property
-    def msg(self) -> Msg:
-        return Msg(self.args[0], self.args[1])
-
-    def __str__(self) -> str:
-        return self.msg.render()
 
 
 class RowError(msgspec.Struct, frozen=True):
@@ -78,75 +55,18 @@ class ParsedFile(msgspec.Struct):
     errors: list[RowError]
 
 
-def _workbook_rows(content: bytes, max_rows: int) -> Iterator[list[str]]:
-    # Hostile structure (a huge declared sheet, one endless comment, entity tricks, a zip bomb) is
-    # refused here, in time linear in the file's size, before openpyxl allocates anything for it.
-    guard_xlsx_bytes(content, XlsxLimits(max_rows=max(2 * max_rows, max_rows + 1000), max_cols=MAX_COLUMNS))
-    try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield ["" if c is None else str(c).strip() for c in row]
-    except Exception:
-        raise ImportRefused("not a readable XLSX file") from None
-
-
-def _text_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
-        except UnicodeDecodeError:
-            raise ImportRefused("the file is neither a workbook nor text in UTF-8 or GBK") from None
-    if "\x00" in text:
-        raise ImportRefused("the file holds NUL characters; it is not a CSV file")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        for row in reader:
-            if any(len(c) > MAX_CELL_CHARS for c in row):
-                raise ImportRefused(
-                    "line {line} holds a cell longer than {max} characters",
-                    {"line": reader.line_num, "max": MAX_CELL_CHARS},
-                )
-            yield [c.strip() for c in row]
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):  # the csv module's own cap, 131,072 characters
-            raise ImportRefused(
-                "line {line} holds a cell longer than {max} characters",
-                {"line": reader.line_num, "max": MAX_CELL_CHARS},
-            ) from None
-        raise ImportRefused("line {line} cannot be read as CSV", {"line": reader.line_num}) from None
-
-
-def _cells(content: bytes, filename: str, max_rows: int) -> list[list[str]]:
-    """The header and at most `max_rows` + 1 rows after it (one more tells that there are too many)."""
-    rows = _workbook_rows(content, max_rows) if filename.lower().endswith(".xlsx") else _text_rows(content)
-    return list(itertools.islice(rows, max_rows + 2))
-
-
-def _columns(header: Iterable[str]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for position, title in enumerate(header):
-        for field, names in HEADERS.items():
-            if title.strip().lower() in names:
-                index.setdefault(field, position)
-    return index
-
-
 def parse_universities(content: bytes, filename: str, max_rows: int = MAX_ROWS) -> ParsedFile:
     """Rows that look right, and an error per row that does not (line numbers as a spreadsheet shows them)."""
-    table = _cells(content, filename, max_rows)
-    if not table:
-        raise ImportRefused("the file is empty")
-    columns = _columns(table[0])
+    rows_in = spreadsheets.table(content, filename, max_rows=max_rows, max_columns=MAX_COLUMNS)
+    columns = spreadsheets.columns(rows_in[0], HEADERS)
     if "name_zh" not in columns:
-        raise ImportRefused("the first row must name the columns; a name_zh (名称) column is required")
-    if len(table) - 1 > max_rows:
-        raise ImportRefused("at most {max} rows per file", {"max": max_rows})
+        raise UnreadableFile("the first row must name the columns; a name_zh (名称) column is required")
+    if len(rows_in) - 1 > max_rows:
+        raise UnreadableFile("at most {max} rows per file", {"max": max_rows})
     rows: list[UniversityLine] = []
     errors: list[RowError] = []
     seen: set[str] = set()
-    for line, cells in enumerate(table[1:], start=2):
+    for line, cells in enumerate(rows_in[1:], start=2):
         if not any(cells):
             continue
         value = {f: (cells[i] if i < len(cells) else "") for f, i in columns.items()}

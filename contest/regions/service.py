@@ -8,19 +8,17 @@ import msgspec
 
 from contest.lib.audit import service as audit
 from contest.lib.db import like_ci, write_transaction
-from contest.lib.errors import InvalidInput, Msg, NotFound
+from contest.lib.errors import InvalidInput, NotFound
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
+from contest.lib.spreadsheets import parse_bounded
 from contest.regions import access, importer
-from contest.regions.importer import ImportRefused, ParsedFile, RowError, UniversityLine
+from contest.regions.importer import ParsedFile, RowError, UniversityLine
 from contest.regions.schemas import ImportReport, RegionChoices, RegionOut, UniversityOut
 from contest.regions.search import like_patterns, normalise_query, rank, search_keys
 from contest.regions.tables import Province, Region, University
-from storage.checks.messages import FileRefused
-from storage.sandbox import ParseError, ParseTimeout, ParseTooLarge, run_bounded
 
 MIB = 1024 * 1024
-CANNOT_READ = "The file cannot be read."
 
 
 class RegionRow(msgspec.Struct):
@@ -198,38 +196,11 @@ async def add_universities(rows: list[UniversityRow]) -> int:
 
 
 async def read_upload(rt: Runtime, content: bytes, filename: str) -> ParsedFile:
-    """Parse an uploaded list in a bounded child process (the file is untrusted: a hostile one must
-    not stall or exhaust the server, nor keep other requests waiting); every way it can fail is an
-    InvalidInput naming the file."""
-    settings = rt.settings
-    try:
-        return await run_bounded(
-            importer.parse_universities,
-            content,
-            filename or "upload.csv",
-            settings.import_max_rows,
-            timeout_s=settings.upload_parse_timeout_seconds,
-            memory_mb=settings.upload_parse_memory_mb,
-        )
-    except ImportRefused as exc:
-        raise InvalidInput(CANNOT_READ, {"file": exc.msg}) from None
-    except FileRefused as exc:
-        raise InvalidInput(CANNOT_READ, {"file": Msg(exc.problem.text, exc.problem.params)}) from None
-    except ParseTimeout:
-        raise InvalidInput(
-            CANNOT_READ,
-            {
-                "file": Msg(
-                    "reading it took longer than {seconds} s", {"seconds": settings.upload_parse_timeout_seconds}
-                )
-            },
-        ) from None
-    except ParseTooLarge:
-        raise InvalidInput(
-            CANNOT_READ, {"file": Msg("reading it needed more than {mb} MB", {"mb": settings.upload_parse_memory_mb})}
-        ) from None
-    except ParseError:
-        raise InvalidInput(CANNOT_READ, {"file": "not a readable CSV or XLSX file"}) from None
+    """Parse an uploaded list in a bounded child process; every way it can fail is an InvalidInput
+    naming the file."""
+    return await parse_bounded(
+        rt.settings, importer.parse_universities, content, filename or "upload.csv", rt.settings.import_max_rows
+    )
 
 
 async def import_universities(rt: Runtime, actor: Principal, filename: str, content: bytes) -> ImportReport:

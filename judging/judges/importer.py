@@ -11,17 +11,13 @@ Lists inside a cell are separated by commas, semicolons, 、 or spaces. The file
 service parses it in a bounded child process, and a workbook passes `storage.xlsx_guard` first.
 """
 
-import csv
-import io
-import itertools
 import re
-from collections.abc import Iterator
 
 import msgspec
-from openpyxl import load_workbook
 
+from contest.lib import spreadsheets
+from contest.lib.spreadsheets import UnreadableFile
 from judging.judges.affinity import normalise_tag
-from storage.xlsx_guard import XlsxLimits, guard_xlsx_bytes
 
 HEADERS = {
     "name": ("name", "姓名", "名字"),
@@ -41,22 +37,6 @@ MAX_COLUMNS = 32
 MAX_LOAD = 1000
 MAX_TAGS = 20
 MAX_TAG_CHARS = 32
-
-
-class FileRefusal(ValueError):
-    """The file as a whole cannot be read: an English template and its parameters. Picklable, so
-    it comes back from the bounded child."""
-
-    def __init__(self, text: str, params: dict[str, object] | None = None) -> None:
-        super().__init__(text, params or {})
-
-    @property
-    def text(self) -> str:
-        return str(self.args[0])
-
-    @property
-    def params(self) -> dict[str, object]:
-        return dict(self.args[1])
 
 
 class RowProblem(msgspec.Struct, frozen=True):
@@ -82,42 +62,6 @@ class JudgeLine(msgspec.Struct, frozen=True, kw_only=True):
 class ParsedJudges(msgspec.Struct):
     rows: list[JudgeLine]
     problems: list[RowProblem]
-
-
-def _workbook_rows(content: bytes, max_rows: int) -> Iterator[list[str]]:
-    guard_xlsx_bytes(content, XlsxLimits(max_rows=max_rows + 1000, max_cols=MAX_COLUMNS))
-    try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield ["" if c is None else str(c).strip() for c in row]
-    except Exception:
-        raise FileRefusal("not a readable XLSX file") from None
-
-
-def _text_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
-        except UnicodeDecodeError:
-            raise FileRefusal("the file is neither a workbook nor text in UTF-8 or GBK") from None
-    if "\x00" in text:
-        raise FileRefusal("the file holds NUL characters; it is not a CSV file")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        yield from ([c.strip() for c in row] for row in reader)
-    except csv.Error:
-        raise FileRefusal("line {line} cannot be read as CSV", {"line": reader.line_num}) from None
-
-
-def _columns(header: list[str]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for position, title in enumerate(header):
-        for field, names in HEADERS.items():
-            if title.strip().lower() in names:
-                index.setdefault(field, position)
-    return index
 
 
 def split_list(cell: str) -> list[str]:
@@ -177,16 +121,15 @@ def _row(line: int, value: dict[str, str]) -> JudgeLine | RowProblem:
 
 def parse_judges(content: bytes, filename: str, max_rows: int = MAX_ROWS) -> ParsedJudges:
     """Rows that look right and a problem for each that does not (line numbers as a spreadsheet shows
-    them); raises FileRefusal when the file as a whole cannot be read."""
-    rows_in = _workbook_rows(content, max_rows) if filename.lower().endswith(".xlsx") else _text_rows(content)
-    table = list(itertools.islice(rows_in, max_rows + 2))
-    if not table:
-        raise FileRefusal("the file is empty")
-    columns = _columns(table[0])
+    them); raises UnreadableFile when the file as a whole cannot be read."""
+    table = spreadsheets.table(
+        content, filename, max_rows=max_rows, max_columns=MAX_COLUMNS, max_cell_chars=MAX_CELL_CHARS
+    )
+    columns = spreadsheets.columns(table[0], HEADERS)
     if "email" not in columns:
-        raise FileRefusal("the first row must name the columns; an email (邮箱) column is required")
+        raise UnreadableFile("the first row must name the columns; an email (邮箱) column is required")
     if len(table) - 1 > max_rows:
-        raise FileRefusal("at most {max} rows per file", {"max": max_rows})
+        raise UnreadableFile("at most {max} rows per file", {"max": max_rows})
     rows: list[JudgeLine] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}

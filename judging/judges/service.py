@@ -16,12 +16,13 @@ from contest.lib.db import write_transaction
 from contest.lib.errors import InvalidInput, InvalidState, Msg
 from contest.lib.principal import Principal, audit_id
 from contest.lib.runtime import Runtime
+from contest.lib.spreadsheets import parse_bounded
 from contest.regions import service as regions
 from contest.rounds import service as rounds
 from judging.assignment import queries as assignment
 from judging.judges import access, importer, queries
 from judging.judges.affinity import normalise_tag
-from judging.judges.importer import FileRefusal, JudgeLine, ParsedJudges, RowProblem
+from judging.judges.importer import JudgeLine, ParsedJudges, RowProblem
 from judging.judges.schemas import (
     AvailabilityIn,
     AvailabilityOut,
@@ -32,10 +33,7 @@ from judging.judges.schemas import (
     ProfileIn,
 )
 from judging.judges.tables import JudgeProfile, JudgeRound
-from storage.checks.messages import FileRefused
-from storage.sandbox import ParseError, ParseTimeout, ParseTooLarge, run_bounded
 
-CANNOT_READ = "The file cannot be read."
 MIB = 1024 * 1024
 
 
@@ -117,34 +115,7 @@ async def invite_judge(rt: Runtime, actor: Principal, contest_id: int, data: Jud
 
 async def read_judge_list(rt: Runtime, content: bytes, filename: str) -> ParsedJudges:
     """Parse an uploaded list in a bounded child process; every way it can fail is an InvalidInput."""
-    settings = rt.settings
-    try:
-        return await run_bounded(
-            importer.parse_judges,
-            content,
-            filename or "judges.csv",
-            timeout_s=settings.upload_parse_timeout_seconds,
-            memory_mb=settings.upload_parse_memory_mb,
-        )
-    except FileRefusal as exc:
-        raise InvalidInput(CANNOT_READ, {"file": Msg(exc.text, exc.params)}) from None
-    except FileRefused as exc:
-        raise InvalidInput(CANNOT_READ, {"file": Msg(exc.problem.text, exc.problem.params)}) from None
-    except ParseTimeout:
-        raise InvalidInput(
-            CANNOT_READ,
-            {
-                "file": Msg(
-                    "reading it took longer than {seconds} s", {"seconds": settings.upload_parse_timeout_seconds}
-                )
-            },
-        ) from None
-    except ParseTooLarge:
-        raise InvalidInput(
-            CANNOT_READ, {"file": Msg("reading it needed more than {mb} MB", {"mb": settings.upload_parse_memory_mb})}
-        ) from None
-    except ParseError:
-        raise InvalidInput(CANNOT_READ, {"file": "not a readable CSV or XLSX file"}) from None
+    return await parse_bounded(rt.settings, importer.parse_judges, content, filename or "judges.csv")
 
 
 class _Lookup(msgspec.Struct):

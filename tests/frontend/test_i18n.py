@@ -26,7 +26,7 @@ SPEAKERS = frozenset(
         "ValidationException",
         "Msg",
         "Message",
-        "ImportRefused",
+        "UnreadableFile",
         "RowError",
         "message_page",
         "_status",

@@ -10,7 +10,7 @@ from judging.conflicts.rules import TEMPLATES
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ["judging/judges", "judging/conflicts", "judging/defence", "judging/assignment"]
 PURE_SOLVER = {"solver", "model", "problem", "improve", "incremental", "explain", "messages", "__main__", "__init__"}
-ERRORS = r"\b(?:InvalidInput|Conflict|Forbidden|NotFound|InvalidState|Msg|RowProblem\([\w.]+,|FileRefusal)\(?\s*"
+ERRORS = r"\b(?:InvalidInput|Conflict|Forbidden|NotFound|InvalidState|Msg|RowProblem\([\w.]+,|UnreadableFile)\(?\s*"
 
 
 def shown_texts() -> set[str]:

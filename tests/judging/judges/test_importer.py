@@ -5,7 +5,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from judging.judges.importer import FileRefusal, parse_judges
+from contest.lib.spreadsheets import UnreadableFile
+from judging.judges.importer import parse_judges
 
 
 def test_rows_are_read_with_lists_and_loads():
@@ -68,4 +69,4 @@ def test_a_workbook_is_read_like_a_csv_file():
 def test_a_file_that_cannot_be_read_is_refused_as_a_whole(content, name, reason):
     with pytest.raises(Exception) as refused:
         parse_judges(content, name, max_rows=10)
-    assert reason in str(refused.value.args[0] if isinstance(refused.value, FileRefusal) else refused.value)
+    assert reason in str(refused.value.args[0] if isinstance(refused.value, UnreadableFile) else refused.value)
