@@ -15,7 +15,7 @@ def test_a_gbk_csv_reads_as_rows_and_titles_name_columns():
     ("content", "reason"),
     [
         (b"", "empty"),
-        ("a\x00b\n".encode(), "NUL"),
+        (b"a\x00b\n", "NUL"),
         ("名称\n" + "长" * 40 + "\n", "longer than 32 characters"),
         (b"\xff\xfe\xfd\xfc" * 3, "UTF-8 or GBK"),
     ],
