@@ -158,7 +158,7 @@ def bare_read(store, key: str) -> int:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="32 MB instead of 256 MB")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     size = (32 if args.small else 256) * MIB
     work = Path(tempfile.mkdtemp(prefix="bench-upload-"))

@@ -2,18 +2,17 @@
 
 `check_object` is what the verification job runs, in a bounded child process (storage.sandbox). The
 checks read a seekable file (`RangedReader`); `ObjectSource` serves its block reads: a run of
-consecutive blocks (the checksum pass over the whole file) becomes one streaming GET that a thread
-reads ahead, so hashing overlaps the transfer, while a jump (a ZIP's central directory, an MP4's moov
-box at the end) is one bounded ranged GET. Every GET is conditional on the ETag recorded when the
-upload was finalised (If-Match), so the bytes checked are the bytes recorded: an object replaced
-meanwhile fails with ObjectChanged instead of passing unseen.
+consecutive blocks (the checksum pass over the whole file) becomes one streaming GET, read in step
+with the hashing (S3 fills the socket's buffers meanwhile; a read-ahead thread cost more in hand-offs
+than it overlapped), while a jump (a ZIP's central directory, an MP4's moov box at the end) is one
+bounded ranged GET. Every GET is conditional on the ETag recorded when the upload was finalised
+(If-Match), so the bytes checked are the bytes recorded: an object replaced meanwhile fails with
+ObjectChanged instead of passing unseen.
 
 The checks turn any read error into a verdict about the file ("cannot be opened"); a failure of S3
 is not one, so the source remembers it and `check_object` raises it instead of returning a verdict.
 """
 
-import queue
-import threading
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, BinaryIO, cast
@@ -27,62 +26,24 @@ from storage.store import ObjectChanged, ObjectStore, StorageError, StoreConfig,
 
 BLOCK_BYTES = 1 << 20
 CACHE_BLOCKS = 16
-READ_AHEAD_BLOCKS = 8
-_JOIN_S = 5.0
 
 
 class _Stream:
-    """One GET from `offset` to the end of the object, read ahead into a bounded queue by a thread."""
+    """One GET from `offset` to the end of the object, read in order as the caller asks."""
 
-    def __init__(self, response: Any, offset: int, *, depth: int, chunk: int) -> None:
+    def __init__(self, response: Any, offset: int) -> None:
         self.response = response
         self.next = offset  # the offset of the next byte `take` returns
-        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=depth)
-        self._pending = b""
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._pump, args=(chunk,), name="object-read-ahead", daemon=True)
-        self._thread.start()
-
-    def _pump(self, chunk: int) -> None:
-        try:
-            while not self._stopped.is_set():
-                data = self.response.read(chunk)
-                self._put(data or None)
-                if not data:
-                    return
-        except BaseException as exc:  # handed to the reader, which raises it in its own thread
-            self._put(exc)
-
-    def _put(self, item: bytes | BaseException | None) -> None:
-        while not self._stopped.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
 
     def take(self, length: int) -> bytes:
         """The next `length` bytes of the object (fewer only at its end)."""
-        pieces = [self._pending] if self._pending else []
-        held = len(self._pending)
-        while held < length:
-            item = self._queue.get()
-            if item is None:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            pieces.append(item)
-            held += len(item)
-        joined = pieces[0] if len(pieces) == 1 else b"".join(pieces)
-        data, self._pending = joined[:length], joined[length:]
+        data: bytes = self.response.read(length)
         self.next += len(data)
         return data
 
     def close(self) -> None:
-        self._stopped.set()
         self.response.close()
         self.response.release_conn()
-        self._thread.join(_JOIN_S)
 
 
 class ObjectSource:
@@ -92,15 +53,12 @@ class ObjectSource:
     would take it for a damaged file.
     """
 
-    def __init__(
-        self, client: Minio, bucket: str, key: str, *, size: int, etag: str, read_ahead: int = READ_AHEAD_BLOCKS
-    ) -> None:
+    def __init__(self, client: Minio, bucket: str, key: str, *, size: int, etag: str) -> None:
         self._client = client
         self._bucket = bucket
         self._key = key
         self._size = size
         self._headers: dict[str, str | list[str] | tuple[str]] = {"If-Match": '"' + etag.strip('"') + '"'}
-        self._read_ahead = read_ahead
         self._stream: _Stream | None = None
         self._last_end = -1
         self.failure: StorageError | None = None
@@ -119,7 +77,7 @@ class ObjectSource:
         self.close()
         if offset == self._last_end and offset + length < self._size:
             # The second block in a row: the caller is scanning, so stream the rest of the object.
-            self._stream = _Stream(self._get(offset, 0), offset, depth=self._read_ahead, chunk=length)
+            self._stream = _Stream(self._get(offset, 0), offset)
             return self._stream.take(length)
         response = self._get(offset, length)
         try:
@@ -173,7 +131,7 @@ def check_object(
     filename: str | None = None,
 ) -> CheckResult:
     """`check_file` on the object `key` at version `etag` of `size` bytes, read from S3 in bounded
-    pieces (at most CACHE_BLOCKS + READ_AHEAD_BLOCKS blocks of BLOCK_BYTES held at once).
+    pieces (at most CACHE_BLOCKS blocks of BLOCK_BYTES held at once, and the block being read).
 
     Raises ObjectChanged when the object is no longer that version, and StorageError (or
     StorageUnavailable) when S3 fails: those say nothing about the file, so the caller retries.
@@ -188,4 +146,4 @@ def check_object(
     return result
 
 
-__all__ = ["BLOCK_BYTES", "CACHE_BLOCKS", "READ_AHEAD_BLOCKS", "ObjectChanged", "ObjectSource", "check_object"]
+__all__ = ["BLOCK_BYTES", "CACHE_BLOCKS", "ObjectChanged", "ObjectSource", "check_object"]

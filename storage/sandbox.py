@@ -45,8 +45,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# Imported once by the zygote, so children start with them loaded.
-DEFAULT_PRELOAD = ("storage.checks", "storage.xlsx_guard", "openpyxl")
+# Imported once by the zygote, so children start with them loaded (storage.remote brings minio and
+# urllib3, which every verification would otherwise import again).
+DEFAULT_PRELOAD = ("storage.checks", "storage.remote", "storage.xlsx_guard", "openpyxl")
 _PR_SET_PDEATHSIG = 1
 _LENGTH = struct.Struct(">Q")
 _PID = struct.Struct(">q")

@@ -128,6 +128,20 @@ async def copy_database(template_url: str, workdir: Path) -> tuple[str, Any]:
     return f"sqlite:///{target}", remove
 
 
+@pytest_asyncio.fixture
+async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a database with nothing in it (no migration applied)."""
+    if BACKEND == "postgres":
+        name = f"contest_empty_{uuid.uuid4().hex[:10]}"
+        admin = await _pg_admin()
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield _pg_url(name)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))

@@ -1,7 +1,8 @@
 """A round's pinned files as one ZIP (every region, or one), built by a job straight from the object
 store into the object store: each file is streamed in, the archive streamed out in parts of a
 multipart upload, so the worker holds one part at a time whatever the round's size. Organizers
-download it through a short-lived link.
+download it through a short-lived link. Beside the files: `manifest.csv` (who, what, digest) and
+`BLAKE3SUMS`, so `b3sum -c BLAKE3SUMS` in the unpacked folder proves every file is the one pinned.
 """
 
 import contextlib
@@ -140,7 +141,7 @@ def _manifest(files: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
     writer = csv.writer(out)
-    writer.writerow(["path", "team_id", "team", "region", "university", "slot", "filename", "size", "sha256", "text"])
+    writer.writerow(["path", "team_id", "team", "region", "university", "slot", "filename", "size", "digest", "text"])
     for f in files:
         writer.writerow(
             [
@@ -152,11 +153,21 @@ def _manifest(files: list[dict[str, Any]]) -> bytes:
                 f["slot_code"],
                 f["filename"],
                 f["size"],
-                f["sha256"],
+                f["digest"],
                 f["text"],
             ]
         )
     return out.getvalue().encode()
+
+
+def _checksums(files: list[dict[str, Any]]) -> bytes:
+    """`b3sum`'s check format, for the files whose digest is BLAKE3 (older ones were SHA-256)."""
+    lines = [
+        f"{f['digest'].removeprefix('blake3:')}  {_member_name(f)}\n"
+        for f in files
+        if f["key"] is not None and f["digest"].startswith("blake3:")
+    ]
+    return "".join(lines).encode()
 
 
 async def _pinned_files(round_id: int, region_id: int | None) -> list[dict[str, Any]]:
@@ -203,6 +214,7 @@ async def build_archive(rt: Runtime, store: ObjectStore, archive_id: int) -> str
                         member.write(chunk)
                         await ship()
             bundle.writestr("manifest.csv", _manifest(files))
+            bundle.writestr("BLAKE3SUMS", _checksums(files))
         await ship(final=True)
         await store.complete_multipart(key, upload_id, parts)
     except StorageError:

@@ -90,7 +90,7 @@ def upload_out(row: dict[str, Any]) -> UploadOut:
         created_at=row["created_at"],
         finalised_at=row["finalised_at"],
         checked_at=row["checked_at"],
-        sha256=row["sha256"],
+        digest=row["digest"],
         text=row["text"],
         part_size=part_size,
         part_count=math.ceil(row["declared_size"] / part_size) if part_size else None,

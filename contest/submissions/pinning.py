@@ -83,7 +83,7 @@ async def pin_entry(rt: Runtime, store: ObjectStore, row: dict[str, Any], team_i
                 filename=u["filename"],
                 content_type=u["content_type"],
                 size=u["size"] or 0,
-                sha256=u["sha256"],
+                digest=u["digest"],
                 etag=u["etag"],
                 text=u["text"],
             )
@@ -140,7 +140,7 @@ async def pinned_entry(round_id: int, team_id: int) -> PinnedEntryOut | None:
                 upload_id=f["upload"],
                 filename=f["filename"],
                 size=f["size"],
-                sha256=f["sha256"],
+                digest=f["digest"],
                 text=f["text"],
             )
             for f in files

@@ -55,7 +55,7 @@ class UploadOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     finalised_at: datetime | None
     checked_at: datetime | None
-    sha256: str
+    digest: str  # "blake3:<hex>", as `b3sum` computes it; empty until checked
     text: str
     # Multipart uploads: the part size and count the parts must follow.
     part_size: int | None
@@ -176,7 +176,7 @@ class PinnedFileOut(msgspec.Struct, kw_only=True):
     upload_id: int
     filename: str
     size: int
-    sha256: str
+    digest: str  # "blake3:<hex>", as `b3sum` computes it; empty until checked
     text: str
 
 

@@ -46,7 +46,7 @@ class Upload(Table):
     declared_size = BigInt(default=0)
     size = BigInt(null=True, default=None)
     etag = Varchar(length=100, default="")
-    sha256 = Varchar(length=64, default="")
+    digest = Varchar(length=80, default="")  # "blake3:<hex>" (storage.checks.entry)
     text = Varchar(length=100, default="")
     status = Varchar(length=16, choices=UploadStatus, default=UploadStatus.ISSUED.value, index=True)
     # The check's verdict: {"ok", "problems", "warnings", "notes", "facts"} (message ids and params).
@@ -111,7 +111,7 @@ class PinnedFile(Table):
     filename = Varchar(length=255, default="")
     content_type = Varchar(length=100, default="")
     size = BigInt(default=0)
-    sha256 = Varchar(length=64, default="")
+    digest = Varchar(length=80, default="")  # "blake3:<hex>" (storage.checks.entry)
     etag = Varchar(length=100, default="")
     text = Varchar(length=100, default="")
 

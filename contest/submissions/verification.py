@@ -73,7 +73,7 @@ async def record_verdict(clock: Clock, upload: dict[str, Any], verdict: dict[str
             await Upload.update(
                 {
                     Upload.status: status,
-                    Upload.sha256: verdict["facts"].get("sha256") or "",
+                    Upload.digest: verdict["facts"].get("digest") or "",
                     Upload.result: verdict,
                     Upload.checked_at: clock.now(),
                 }

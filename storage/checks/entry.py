@@ -1,9 +1,15 @@
-"""One entry point for every entry file: size, streamed checksum, real type, then the check of its kind."""
+"""One entry point for every entry file: size, streamed checksum, real type, then the check of its kind.
 
-import hashlib
+The checksum is BLAKE3, recorded self-described as `blake3:<hex>` (`b3sum` computes it): a
+cryptographic digest like SHA-256, at several times its speed, so hashing a 300 MB video costs
+less than reading it from S3 does (SHA-256 made the whole check about twice as slow as the read).
+"""
+
 import os
 from collections.abc import Sequence
 from typing import BinaryIO
+
+import blake3
 
 from storage.checks.anonymity import NameMatcher
 from storage.checks.archive import check_zip
@@ -15,6 +21,7 @@ from storage.checks.sniff import HEAD_BYTES, LABELS, detect_type
 from storage.checks.video import check_video
 
 _HASH_CHUNK = 1 << 20
+DIGEST_ALGORITHM = "blake3"
 
 
 def check_file(
@@ -41,7 +48,10 @@ def check_file(
         report.problem("file_too_large", size_mb=megabytes(size, up=True), max_mb=megabytes(slot.max_bytes))
         return report.result()
 
-    digest = hashlib.sha256()
+    # The head first: for a file in S3 its block is then cached when the checksum pass starts.
+    fileobj.seek(0)
+    head = fileobj.read(HEAD_BYTES)
+    digest = blake3.blake3()
     counted = 0
     fileobj.seek(0)
     while counted <= size and (chunk := fileobj.read(_HASH_CHUNK)):
@@ -50,10 +60,9 @@ def check_file(
     if counted != size:
         report.problem("file_size_mismatch", actual=counted, expected=size)
         return report.result()
-    report.facts.sha256 = digest.hexdigest()
+    report.facts.digest = f"{DIGEST_ALGORITHM}:{digest.hexdigest()}"
 
-    fileobj.seek(0)
-    detected = detect_type(fileobj.read(HEAD_BYTES))
+    detected = detect_type(head)
     report.facts.detected_type = detected
     allowed = slot.types()
     if detected not in allowed:

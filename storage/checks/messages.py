@@ -163,7 +163,7 @@ class Facts(msgspec.Struct, kw_only=True, omit_defaults=True):
     """What a check learned about a file; a field stays None when it does not apply."""
 
     size: int | None = None
-    sha256: str | None = None
+    digest: str | None = None  # "blake3:<hex>"
     detected_type: str | None = None
     # PDF
     pages: int | None = None

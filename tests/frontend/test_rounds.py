@@ -95,7 +95,7 @@ async def test_the_status_page_shows_who_submitted_and_what_failed(world, clock)
     failed = await org.http.get(f"/console/rounds/{round_['id']}/status?only=failed")
     assert "北辰队" in failed.text and "东方队" not in failed.text
     files = await org.http.get(f"/console/rounds/{round_['id']}/teams/{east_id}")
-    assert "已通过检查" in files.text and f"/files/{done['id']}" in files.text and "sha256" in files.text
+    assert "已通过检查" in files.text and f"/files/{done['id']}" in files.text and "blake3:" in files.text
     assert (await org.http.get(f"/files/{done['id']}")).status_code == 303
     _, shown = await org.submit(f"/console/rounds/{round_['id']}/archives", region_id="")
     assert "压缩包正在生成" in shown.text

@@ -63,26 +63,16 @@ async def test_migrations_are_all_applied(fresh_settings):
         await db.close_engine(engine)
 
 
-async def test_an_unmigrated_database_is_refused(tmp_path):
-    from tests.conftest import BACKEND, _pg_admin, _pg_url, base_settings
+async def test_an_unmigrated_database_is_refused(tmp_path, empty_database):
+    from tests.conftest import base_settings
 
-    if BACKEND == "postgres":
-        admin = await _pg_admin()
-        name = f"contest_empty_{tmp_path.name[-8:].lower().replace('-', '_')}"
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = _pg_url(name)
-    else:
-        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    engine = await db.open_engine(base_settings(tmp_path, database_url=url))
+    engine = await db.open_engine(base_settings(tmp_path, database_url=empty_database))
     try:
         assert await db.pending_migrations()
         with pytest.raises(db.MigrationsPending, match="contest migrate"):
             await db.require_migrated()
     finally:
         await db.close_engine(engine)
-        if BACKEND == "postgres":
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
 
 
 async def test_the_audit_log_refuses_update_and_delete(service_db, clock):

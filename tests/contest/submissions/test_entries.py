@@ -8,6 +8,7 @@ import zipfile
 from datetime import timedelta
 
 import httpx
+from blake3 import blake3
 
 from contest.submissions import cleanup, pinning
 from contest.submissions.tables import Upload
@@ -53,7 +54,8 @@ async def test_the_submitted_versions_are_pinned_at_the_close_and_later_ones_cou
     leader, team_id = await team(world, contest_id, track_id, "lead@a.edu.cn", "星火队")
     idle, idle_id = await team(world, contest_id, track_id, "idle@b.edu.cn", "极光队")
     first = await upload(leader, round_["id"], slots["doc"], samples.pdf_bytes(["第一版"]), "v1.pdf")
-    second = await upload(leader, round_["id"], slots["doc"], samples.pdf_bytes(["第二版"]), "v2.pdf")
+    second_pdf = samples.pdf_bytes(["第二版"])
+    second = await upload(leader, round_["id"], slots["doc"], second_pdf, "v2.pdf")
     not_ready = await leader.call("POST", f"/api/v1/rounds/{round_['id']}/entry/submit")
     assert not_ready.status_code == 409 and "appid" in not_ready.json()["message"]
     await leader.call(
@@ -87,7 +89,7 @@ async def test_the_submitted_versions_are_pinned_at_the_close_and_later_ones_cou
     pinned = (await org.call("GET", f"/api/v1/rounds/{round_['id']}/teams/{team_id}/pinned")).json()
     files = {f["slot_code"]: f for f in pinned["files"]}
     assert files["doc"]["upload_id"] == second["id"] and files["appid"]["text"] == "wx0123456789abcdef"
-    assert pinned["complete"] and files["doc"]["sha256"]
+    assert pinned["complete"] and files["doc"]["digest"] == f"blake3:{blake3(second_pdf).hexdigest()}"
     nothing = (await org.call("GET", f"/api/v1/rounds/{round_['id']}/teams/{idle_id}/pinned")).json()
     assert nothing["files"] == [] and not nothing["complete"] and nothing["submitted_at"] is None
     assert (await entry_of(leader, round_["id"]))["pinned_at"]
@@ -153,7 +155,9 @@ async def test_organizers_see_their_regions_files_and_archive(world, clock):
     async with httpx.AsyncClient() as s3:
         archive = zipfile.ZipFile(io.BytesIO((await s3.get(ready["url"])).content))
     names = sorted(archive.namelist())
-    assert names == [f"EC/{east_id}-东方队/appid.txt", f"EC/{east_id}-东方队/doc.pdf", "manifest.csv"]
+    assert names == ["BLAKE3SUMS", f"EC/{east_id}-东方队/appid.txt", f"EC/{east_id}-东方队/doc.pdf", "manifest.csv"]
+    # `b3sum -c BLAKE3SUMS` checks the files (the AppID is text, not a file).
+    assert archive.read("BLAKE3SUMS").decode() == f"{blake3(document).hexdigest()}  EC/{east_id}-东方队/doc.pdf\n"
     assert archive.read(f"EC/{east_id}-东方队/doc.pdf") == document
     manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
     assert {row["slot"] for row in manifest} == {"doc", "appid"} and all(row["team"] == "东方队" for row in manifest)

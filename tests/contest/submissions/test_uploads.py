@@ -9,6 +9,7 @@ import zipfile
 
 import httpx
 import pytest
+from blake3 import blake3
 
 from contest.submissions.tables import Upload
 from storage import samples
@@ -87,7 +88,9 @@ async def test_every_slot_type_goes_up_and_is_accepted_with_its_facts(world, clo
     checked = {code: await shown(leader, u["id"]) for code, u in done.items()}
     assert {code: u["status"] for code, u in checked.items()} == dict.fromkeys(files, "accepted")
     assert checked["demo_video"]["facts"]["duration_s"] == pytest.approx(150)
-    assert checked["demo_video"]["sha256"] and checked["demo_video"]["size"] == len(video)
+    assert checked["demo_video"]["digest"] == f"blake3:{blake3(video).hexdigest()}" and checked["demo_video"][
+        "size"
+    ] == len(video)
     assert checked["code_image"]["facts"]["qr_content"] == "https://mp.example.com/app"
     assert ids(checked["code_image"]["notes"]) == ["image_qr_read"]
     # Blind round: the team's name in the document is a warning, not a refusal.

@@ -55,7 +55,7 @@ async def test_every_slot_type_through_chromium_with_an_interrupted_upload_resum
         ),
     )
     leader = await f.user(clock, email="lead@browser.edu.cn", university_id=await f.university())
-    await roster.create_team(rt, await f.principal(leader), contest_id, TeamIn("浏览器星火队", track_id))
+    team = await roster.create_team(rt, await f.principal(leader), contest_id, TeamIn("浏览器星火队", track_id))
 
     files = {
         "design": tmp_path / "设计文档.pdf",
@@ -145,4 +145,17 @@ async def test_every_slot_type_through_chromium_with_an_interrupted_upload_resum
     await page.get_by_role("button", name="提交作品", exact=True).click()
     await page.get_by_text("作品已提交。").wait_for()
     assert errors == []  # the CSP allowed the uploads to the object store
+    await context.close()
+
+    # The organizer reads the team's files and their checksums on a phone, the page no wider than it.
+    organizer = await f.organizer(clock, contest_id)
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    await log_in(page, url, await f.email_of(organizer.user_id))
+    await page.goto(f"{url}/console/rounds/{round_.id}/teams/{team.id}")
+    digests = page.locator(".digest")
+    assert await digests.count() == 7  # every file version, not the typed AppID
+    assert "校验值 blake3:" in await digests.first.inner_text()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 391
+    await page.screenshot(path=str(artifacts_dir / "entry-files-organizer-phone.png"), full_page=True)
     await context.close()

@@ -1,12 +1,12 @@
 """The judge panel through the API and its pages: autosave and stale saves, blind answers and file
 names, the code package's tree and its text files shown as text."""
 
-import hashlib
 import io
 import json
 import zipfile
 
 import httpx
+from blake3 import blake3
 
 from contest.rounds.service import slots_of
 from contest.shell.store import store_for
@@ -42,7 +42,7 @@ async def pin(world, round_id: int, team_id: int, leader_id: int, files: dict[st
     for code, (data, content_type, filename) in files.items():
         key = f"entries/test/r{round_id}/t{team_id}/{code}"
         info = await store.put(key, data, content_type)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = f"blake3:{blake3(data).hexdigest()}"
         upload = await Upload.insert(
             Upload(
                 round=round_id,
@@ -56,7 +56,7 @@ async def pin(world, round_id: int, team_id: int, leader_id: int, files: dict[st
                 declared_size=len(data),
                 size=len(data),
                 etag=info.etag,
-                sha256=digest,
+                digest=digest,
                 status="accepted",
                 created_by=leader_id,
                 created_at=world.clock.now(),
@@ -75,7 +75,7 @@ async def pin(world, round_id: int, team_id: int, leader_id: int, files: dict[st
                 filename=filename,
                 content_type=content_type,
                 size=len(data),
-                sha256=digest,
+                digest=digest,
                 etag=info.etag,
             )
         )

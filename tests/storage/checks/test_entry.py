@@ -1,9 +1,9 @@
 """check_file before the kind-specific checks: size, checksum, real type by content."""
 
-import hashlib
 import io
 
 import pytest
+from blake3 import blake3
 
 from storage import samples
 from storage.checks import DEFAULT_SLOTS, SlotConfig, check_appid, check_file, check_path
@@ -51,7 +51,7 @@ def test_an_oversize_file_is_refused_without_reading_it():
     result = check_file(slot, Unreadable(), 10 * 1024 * 1024 + 1)
     assert problem_ids(result) == ["file_too_large"]
     assert result.problems[0].params == {"size_mb": 10.1, "max_mb": 10.0}  # never shown as equal to the limit
-    assert result.facts.size == 10 * 1024 * 1024 + 1 and result.facts.sha256 is None
+    assert result.facts.size == 10 * 1024 * 1024 + 1 and result.facts.digest is None
 
 
 def test_an_empty_file_is_refused(check):
@@ -69,7 +69,7 @@ def test_checksum_and_size_are_recorded(check):
     data = samples.pdf_bytes(["hello"])
     result = check("design_document", data)
     assert result.ok
-    assert result.facts.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.facts.digest == f"blake3:{blake3(data).hexdigest()}"
     assert result.facts.size == len(data)
 
 
