@@ -6,12 +6,14 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from contest.contests import service as contests
 from contest.contests.schemas import ContestOut
 from contest.lib.errors import NotFound
 from contest.lib.guards import public
+from contest.lib.runtime import Runtime
 from contest.lib.schemas import Id
 from frontend.forms import Form, decode, safe_next
 from frontend.templating import render
@@ -53,8 +55,8 @@ class ContestSwitchPages(Controller):
     guards = [public]
 
     @get("/contests")
-    async def choose(self, request: Request[Any, Any, Any]) -> Template:
-        """Every contest, newest first, with the one shown now marked."""
+    async def choose(self, request: Request[Any, Any, Any], rt: NamedDependency[Runtime]) -> Template:
+        """Every contest, newest first, with the one shown now marked and whether it takes teams."""
         current = await chosen_or_newest(request)
         return render(
             request,
@@ -62,6 +64,7 @@ class ContestSwitchPages(Controller):
             {
                 "contests": await contests.list_contests(),
                 "current": current,
+                "now": rt.clock.now(),
                 "next": safe_next(request.query_params.get("next")),
             },
         )

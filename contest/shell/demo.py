@@ -7,13 +7,11 @@ import random
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import msgspec
 from argon2 import PasswordHasher
 
 from contest.accounts import service as accounts
-from contest.accounts import sessions
 from contest.accounts import staff as staff_service
 from contest.accounts.passwords import hash_password
 from contest.accounts.tables import AccountKind, TeacherStatus, User
@@ -22,12 +20,14 @@ from contest.contests.schemas import ContestIn
 from contest.contests.tables import Contest
 from contest.lib.clock import Clock, FixedClock
 from contest.lib.db import write_transaction
-from contest.lib.principal import SYSTEM, Principal, Role
+from contest.lib.principal import SYSTEM, Role
 from contest.lib.settings import Settings
 from contest.regions import service as regions
 from contest.regions.tables import University
 from contest.shell.demo_entries import seed_entries
 from contest.shell.demo_judging import seed_judging
+from contest.shell.demo_open import create_open_contest, seed_open_teams
+from contest.shell.demo_people import People, demo_account
 from contest.shell.demo_results import seed_results
 from contest.shell.wiring import runtime_for
 from contest.teams import roster
@@ -49,10 +49,6 @@ ANNOUNCEMENT_EN = (
 ORGANIZER_EMAIL = "organizer@demo.contest.cn"
 STUDENT_PASSWORD = "Demo-student-2027"
 TEAMS = 120
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏浩宇轩然欣怡梓涵子墨若曦思远嘉怡雨桐"
-TEAM_WORDS = ("星火", "极光", "青禾", "知行", "未来", "云帆", "拾光", "匠心", "乘风", "码农", "晨曦", "远航", "追光")
-TEAM_SUFFIX = ("队", "小组", "工作室", "团队")
 
 
 # The reference list covers the seven domestic regions; the overseas region gets two of its own.
@@ -87,14 +83,6 @@ def describe(login: DemoLogin) -> str:
     )
 
 
-async def _demo_account(clock: Clock, hasher: PasswordHasher, password_hash: str, **fields: Any) -> int:
-    """A verified account with the demo password, whose hash is made once and shared (Argon2 is
-    slow by design)."""
-    user_id = await accounts.create_user(clock, hasher, password=None, verified=True, **fields)
-    await User.update({User.password_hash: password_hash}).where(User.id == user_id)
-    return user_id
-
-
 async def _seed_staff(clock: Clock, hasher: PasswordHasher, contest_id: int, password_hash: str) -> None:
     """A judge per region, two national judges and an organizer of the East China region, all
     with the demo password."""
@@ -106,19 +94,8 @@ async def _seed_staff(clock: Clock, hasher: PasswordHasher, contest_id: int, pas
             staff.append(("organizer-ec@demo.contest.cn", "华东赛区组委会", Role.ORGANIZER, region.id))
     staff += [(f"judge-national{n}@demo.contest.cn", f"全国评委{n}", Role.JUDGE, None) for n in (1, 2)]
     for email, name, role, region_id in staff:
-        user_id = await _demo_account(clock, hasher, password_hash, email=email, name=name, kind=AccountKind.STAFF)
+        user_id = await demo_account(clock, hasher, password_hash, email=email, name=name, kind=AccountKind.STAFF)
         await staff_service.grant(clock, user_id=user_id, role=role, contest_id=contest_id, region_id=region_id)
-
-
-async def as_person(user_id: int) -> Principal:
-    """The demo acting as one of its people (through the same services as the pages)."""
-    principal = await sessions.principal_for(user_id)
-    assert principal is not None
-    return principal
-
-
-def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
 async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
@@ -138,6 +115,18 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     # day it happened, through the same services as people use.
     now = clock.now()
     rt = runtime_for(settings, FixedClock(now - REGISTERING))
+    hasher = rt.hasher
+    login = DemoLogin(ORGANIZER_EMAIL, secrets.token_urlsafe(12))
+    organizer = await accounts.create_user(
+        clock,
+        hasher,
+        email=login.email,
+        name="大赛组委会",
+        kind=AccountKind.STAFF,
+        password=login.password,
+        verified=True,
+    )
+    open_contest = await create_open_contest(settings, clock, organizer)
     contest = await contests.create_contest(
         rt,
         SYSTEM,
@@ -153,53 +142,24 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     )
     contest_id = contest.id
     tracks = [t.id for t in contest.tracks]
-    hasher = rt.hasher
-    login = DemoLogin(ORGANIZER_EMAIL, secrets.token_urlsafe(12))
-    organizer = await accounts.create_user(
-        clock,
-        hasher,
-        email=login.email,
-        name="大赛组委会",
-        kind=AccountKind.STAFF,
-        password=login.password,
-        verified=True,
-    )
     await staff_service.grant(clock, user_id=organizer, role=Role.ORGANIZER, contest_id=contest_id)
     shared_hash = await hash_password(hasher, STUDENT_PASSWORD)
-    serial = 0
-
-    async def person(kind: AccountKind, uni: dict[str, object], index: int) -> int:
-        nonlocal serial
-        serial += 1
-        prefix = "s" if kind == AccountKind.STUDENT else "t"
-        return await _demo_account(
-            clock,
-            hasher,
-            shared_hash,
-            email=f"{prefix}{serial}@demo{index}.edu.cn",
-            name=_name(rng),
-            kind=kind,
-            university_id=int(str(uni["id"])),
-            consent_at=now,
-            student_number=f"2024{serial:05d}" if kind == AccountKind.STUDENT else "",
-            major="计算机科学与技术" if kind == AccountKind.STUDENT else "",
-        )
+    people = People(clock, hasher, shared_hash, universities, rng)
 
     first_student = ""
     for number in range(TEAMS):
-        index = number % len(universities) + 1
-        uni = universities[index - 1]
-        leader = await as_person(await person(AccountKind.STUDENT, uni, index))
-        first_student = first_student or f"s{serial}@demo{index}.edu.cn"
-        name = f"{rng.choice(TEAM_WORDS)}{rng.choice(TEAM_SUFFIX)}{number + 1}"
-        team = await roster.create_team(rt, leader, contest_id, TeamIn(name, tracks[1 if number % 5 == 4 else 0]))
+        leader = await people.principal(AccountKind.STUDENT, number)
+        first_student = first_student or people.email(AccountKind.STUDENT, people.serial, number)
+        team = await roster.create_team(
+            rt, leader, contest_id, TeamIn(people.team_name(number + 1), tracks[1 if number % 5 == 4 else 0])
+        )
         team_id = team.id
         code = (await roster.set_join_code(rt, leader, team_id)).code or ""
         for _ in range(rng.choice((0, 1, 2, 2))):
-            member = await as_person(await person(AccountKind.STUDENT, uni, index))
+            member = await people.principal(AccountKind.STUDENT, number)
             await roster.join_by_code(rt, member, contest_id, JoinCodeIn(code))
         if rng.random() < 0.7:
-            teacher = await person(AccountKind.TEACHER, uni, index)
+            teacher = await people.make(AccountKind.TEACHER, number)
             async with write_transaction():
                 await User.update({User.teacher_status: TeacherStatus.CONFIRMED.value}).where(User.id == teacher)
                 await TeamAdvisor.insert(
@@ -217,14 +177,15 @@ async def seed_demo(settings: Settings, clock: Clock) -> DemoLogin | None:
     await seed_entries(settings, clock, contest_id)
     await seed_judging(settings, FixedClock(now - timedelta(days=19)), contest_id, shared_hash)
     await seed_results(settings, clock, contest_id)
+    await seed_open_teams(settings, clock, open_contest, people)
     # Teachers whose address is not on their university's domains wait for an organizer.
     for index in (1, 2, 3):
-        await _demo_account(
+        await demo_account(
             clock,
             hasher,
             shared_hash,
             email=f"teacher{index}@mail.demo.cn",
-            name=_name(rng) + "老师",
+            name=people.name() + "老师",
             kind=AccountKind.TEACHER,
             university_id=int(universities[index * 7]["id"]),
             consent_at=now,

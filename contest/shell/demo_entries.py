@@ -107,23 +107,38 @@ async def _hand_in(
         await entries.submit_entry(rt, leader, round_.id)
 
 
+async def hand_in_files(
+    settings: Settings, rt: Runtime, leader: Principal, round_: RoundOut, number: int, team: str
+) -> bool:
+    """The `number`-th demo team's files through the real flow; False when no object store runs or it
+    failed (the demo works without files too)."""
+    if not settings.s3_endpoint:
+        return False
+    try:
+        await _hand_in(rt, store_for(settings), leader, round_, number, team)
+    except (StorageError, httpx.HTTPError) as exc:
+        log.warning("demo entries not uploaded: %s", exc)
+        return False
+    return True
+
+
 async def seed_entries(settings: Settings, clock: Clock, contest_id: int) -> None:
     """The rounds, and entries for the first teams when an object store is running (`contest serve
     --demo`; `contest demo` alone seeds the rounds)."""
     preliminary = (await _schedule(runtime_for(settings, clock), contest_id))[0]
     if not settings.s3_endpoint or preliminary.opens_at is None or preliminary.closes_at is None:
         return
-    store = store_for(settings)
     # Handed in while the preliminary was open, pinned once it had closed (and every upload address
     # handed out before the close had expired).
     rt = runtime_for(settings, FixedClock(preliminary.opens_at + (preliminary.closes_at - preliminary.opens_at) / 2))
     listed = await teams.list_teams(SYSTEM, contest_id, TeamFilter(), per_page=TEAMS_WITH_FILES)
+    for number, row in enumerate(listed.teams):
+        team = await teams.team_for(rt, SYSTEM, row.id)
+        leader = await sessions.principal_for(team.leader_id)
+        if leader is not None and not await hand_in_files(settings, rt, leader, preliminary, number, team.name):
+            return
+    rt = runtime_for(settings, FixedClock(preliminary.closes_at + PINNED_AFTER))
     try:
-        for number, row in enumerate(listed.teams):
-            team = await teams.team_for(rt, SYSTEM, row.id)
-            leader = await sessions.principal_for(team.leader_id)
-            if leader is not None:
-                await _hand_in(rt, store, leader, preliminary, number, team.name)
-        await pinning.pin_due_entries(runtime_for(settings, FixedClock(preliminary.closes_at + PINNED_AFTER)), store)
-    except (StorageError, httpx.HTTPError) as exc:  # the demo works without files too
-        log.warning("demo entries not uploaded: %s", exc)
+        await pinning.pin_due_entries(rt, store_for(settings))
+    except (StorageError, httpx.HTTPError) as exc:
+        log.warning("demo entries not pinned: %s", exc)

@@ -78,12 +78,14 @@ def test_serve_runs_everything_stops_cleanly_and_keeps_data(tmp_path):
         session = httpx.Client(base_url=url)
         signed_in = session.post("/api/v1/auth/login", json={"email": login["email"], "password": login["password"]})
         assert signed_in.status_code == 200, signed_in.text
-        teams = session.get("/api/v1/contests/1/teams", params={"per_page": 1}).json()
+        contests = {c["slug"]: c for c in httpx.get(url + "/api/v1/contests").json()}
+        main, challenge = contests["mp2027"]["id"], contests["mp2027-challenge"]
+        teams = session.get(f"/api/v1/contests/{main}/teams", params={"per_page": 1}).json()
         assert teams["total"] >= 100 and len(teams["by_region"]) == 8
-        staff = session.get("/api/v1/contests/1/staff").json()
+        staff = session.get(f"/api/v1/contests/{main}/staff").json()
         judges = [s for s in staff if s["role"] == "judge"]
         assert len({j["region_id"] for j in judges}) == 9  # one per region and national ones
-        assert len(session.get("/api/v1/contests/1/teachers/pending").json()) == 3
+        assert len(session.get(f"/api/v1/contests/{main}/teachers/pending").json()) == 3
         east = httpx.Client(base_url=url)
         assert (
             east.post(
@@ -92,8 +94,16 @@ def test_serve_runs_everything_stops_cleanly_and_keeps_data(tmp_path):
             ).status_code
             == 200
         )
-        east_teams = east.get("/api/v1/contests/1/teams", params={"per_page": 1}).json()
+        east_teams = east.get(f"/api/v1/contests/{main}/teams", params={"per_page": 1}).json()
         assert list(east_teams["by_region"]) == ["EC"] and 0 < east_teams["total"] < teams["total"]
+        # The main contest's registration has closed; the open one takes a team of the demo student.
+        student = httpx.Client(base_url=url)
+        credentials = {"email": login["student_email"], "password": login["student_password"]}
+        signed = student.post("/api/v1/auth/login", json=credentials)
+        student.headers["X-CSRF-Token"] = signed.json()["csrf_token"]
+        track = challenge["tracks"][0]["id"]
+        formed = student.post(f"/api/v1/contests/{challenge['id']}/teams", json={"name": "挑战赛新队", "track_id": track})
+        assert formed.status_code == 201, formed.text
     finally:
         leftovers = stop(first)
     assert leftovers == []
