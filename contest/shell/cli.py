@@ -25,7 +25,7 @@ from contest.lib.settings import Settings, SettingsError, load_settings, with_se
 from contest.regions.service import ensure_regions
 from contest.shell.app import create_app
 from contest.shell.demo import describe, saved_login, seed_demo
-from contest.shell.embedded import start_embedded
+from contest.shell.embedded import VarDirBusy, lock_var_dir, start_embedded
 from contest.shell.store import store_for
 from contest.shell.supervisor import Supervisor
 from contest.shell.worker import build_worker
@@ -147,8 +147,20 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # uvicorn re-raises SIGTERM once it has shut down; with the default handler that would kill us
     # before the children are stopped, so turn it into an exception the `finally` below sees.
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    lock = None
     try:
         if settings.embedded_redis or settings.embedded_s3:
+            try:
+                lock = lock_var_dir(
+                    settings.var_path, waiting=f"contest: waiting for the last run on {settings.var_path} to stop"
+                )
+            except VarDirBusy:
+                print(
+                    f"contest: another `contest serve` uses {settings.var_path}; stop it first "
+                    "(or give this one another VAR_DIR)",
+                    file=sys.stderr,
+                )
+                return 2
             print("contest: starting embedded services under", settings.var_path, flush=True)
             endpoints = start_embedded(
                 settings.var_path,
@@ -185,6 +197,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         supervisor.stop_all()
+        if lock is not None:
+            lock.close()  # only now: the embedded services are gone
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

@@ -6,9 +6,11 @@ free, the ports of the last start.
 """
 
 import asyncio
+import fcntl
 import secrets
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import msgspec
 import redis as redis_sync
@@ -18,6 +20,11 @@ from contest.shell.supervisor import ChildFailed, Supervisor
 from storage.embedded import choose_ports, plan_seaweed, wait_s3_ready
 
 READY_TIMEOUT = 60.0
+LOCK_WAIT = 60.0
+
+
+class VarDirBusy(Exception):
+    """Another process keeps embedded services in the same `var/`."""
 
 
 class EmbeddedEndpoints(msgspec.Struct, frozen=True):
@@ -94,6 +101,31 @@ def start_s3(data_dir: Path, bucket: str, supervisor: Supervisor) -> EmbeddedEnd
 
     asyncio.run(ready())
     return EmbeddedEndpoints(s3_endpoint=plan.endpoint, s3_access_key=plan.access_key, s3_secret_key=plan.secret_key)
+
+
+def lock_var_dir(var_dir: Path, wait_s: float = LOCK_WAIT, *, waiting: str = "") -> BinaryIO:
+    """Hold `var/`'s lock for as long as the returned file stays open (this process's life at most).
+
+    The embedded services keep their data there and must not run twice on it: a second SeaweedFS on
+    the same files dies on its store's lock. A `contest serve` still stopping its children holds the
+    lock until they are gone, so a quick restart waits for it (printing `waiting` once) rather than
+    failing; after `wait_s` it gives up with VarDirBusy.
+    """
+    var_dir.mkdir(parents=True, exist_ok=True)
+    handle = (var_dir / "serve.lock").open("wb")  # not inherited by children (PEP 446)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise VarDirBusy(f"another process runs the embedded services in {var_dir}") from None
+            if waiting:
+                print(waiting, flush=True)
+                waiting = ""
+            time.sleep(0.2)
 
 
 def start_embedded(
