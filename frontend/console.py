@@ -1,5 +1,5 @@
 """Organizer console pages: teams (filters, counts, export, status), change requests, teachers,
-judges and organizers, contest settings and tracks, universities."""
+judges and organizers, contest settings and tracks, universities, undelivered mail."""
 
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -18,6 +18,7 @@ from contest.contests.rules import known_time_zone
 from contest.contests.schemas import ContestOut, ContestPatch, TrackIn, TrackPatch
 from contest.lib.errors import Forbidden, Msg, NotFound
 from contest.lib.guards import organizer
+from contest.lib.mail import service as mail
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
 from contest.regions import service as regions
@@ -147,6 +148,18 @@ class ConsolePages(Controller):
         contest = await console_contest(request, actor)
         await staff.invite_staff(rt, actor, contest.id, decode(data, StaffInviteIn))
         return await flash.redirect(request, "/console/staff", notice="Invitation sent.")
+
+    @get("/mail")
+    async def undelivered_mail(self, request: Request[Any, Any, Any], actor: Actor) -> Template:
+        """Mail that could not be delivered (national organizers: it may be to anyone)."""
+        return render(request, "console/mail.html", {"messages": await mail.failed_mail(actor)})
+
+    @post("/mail/{message_id:int}/resend", opt={"back": "/console/mail"})
+    async def resend_mail(
+        self, request: Request[Any, Any, Any], message_id: FromPath[int], rt: Rt, actor: Actor
+    ) -> Response[Any]:
+        await mail.resend(rt, actor, message_id)
+        return await flash.redirect(request, "/console/mail", notice="The message is queued to be sent again.")
 
     @get("/contest")
     async def contest_settings(self, request: Request[Any, Any, Any], actor: Actor) -> Template:

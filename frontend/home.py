@@ -7,6 +7,7 @@ from contest.accounts import service as accounts
 from contest.accounts import staff
 from contest.contests.schemas import ContestOut
 from contest.lib.errors import DomainError
+from contest.lib.mail import service as mail
 from contest.lib.principal import Principal, Role
 from contest.lib.runtime import Runtime
 from contest.lib.schemas import Name
@@ -83,6 +84,7 @@ async def _organizer_steps(rt: Runtime, viewer: Principal, contest_id: int) -> l
         len(await staff.pending_teachers(viewer, contest_id)),
         len(await teams.pending_changes(viewer, contest_id)),
         open_appeals,
+        await mail.count_failed(viewer) if viewer.organizes_nationally() else 0,
     )
 
 

@@ -182,8 +182,9 @@ def judge_steps(rounds: list[JudgeRound], now: datetime) -> list[Step]:
     return steps
 
 
-def organizer_steps(teachers: int, changes: int, appeals: int) -> list[Step]:
-    """What waits for an organizer: teachers to confirm, roster changes to decide, appeals to answer."""
+def organizer_steps(teachers: int, changes: int, appeals: int, undelivered: int = 0) -> list[Step]:
+    """What waits for an organizer: teachers to confirm, roster changes to decide, appeals to answer,
+    mail that could not be delivered (national organizers)."""
     steps = []
     if teachers:
         steps.append(Step(Msg("{count} teachers wait for you to confirm them.", {"count": teachers}), "/console/teams"))
@@ -193,4 +194,7 @@ def organizer_steps(teachers: int, changes: int, appeals: int) -> list[Step]:
         )
     if appeals:
         steps.append(Step(Msg("{count} appeals wait for an answer.", {"count": appeals}), "/console/results"))
+    if undelivered:
+        undelivered_mail = Msg("E-mails that could not be delivered: {count}.", {"count": undelivered})
+        steps.append(Step(undelivered_mail, "/console/mail"))
     return steps

@@ -12,7 +12,11 @@ from contest.accounts.tables import AccountKind, TeacherStatus, User
 from contest.contests import service as contests
 from contest.contests.schemas import ContestIn
 from contest.contests.tables import Contest, Track
+from contest.lib import db
 from contest.lib.clock import Clock
+from contest.lib.mail import limits as mail_limits
+from contest.lib.mail import service as mail
+from contest.lib.mail.tables import MailMessage
 from contest.lib.principal import SYSTEM, Principal, Role
 from contest.lib.runtime import Runtime
 from contest.lib.settings import load_settings
@@ -123,3 +127,20 @@ async def organizer(clock: Clock, contest_id: int | None, region: str | None = N
         region_id=await region_id(region) if region else None,
     )
     return await principal(user_id)
+
+
+async def failed_mail(clock: Clock, to: str = "gone@u.edu.cn") -> int:
+    """A message the mail job gave up on (recorded as failed, as after its last retry)."""
+    async with db.write_transaction():
+        message_id = await mail.send(
+            clock,
+            requester=mail_limits.platform(),
+            to=to,
+            language="zh-CN",
+            template="teacher_approved",
+            context={"name": "王五"},
+        )
+    await MailMessage.update({MailMessage.status: "failed", MailMessage.error: "451 try later"}).where(
+        MailMessage.id == message_id
+    )
+    return message_id

@@ -138,3 +138,24 @@ async def test_the_staff_page_invites_judges_within_the_organizers_reach(world, 
         json={"email": "z@example.cn", "role": "judge", "region_id": 99999},
     )
     assert unknown.status_code == 400 and unknown.json()["fields"] == {"region_id": "unknown"}
+
+
+async def test_undelivered_mail_waits_on_the_home_page_and_is_sent_again_from_its_page(world, clock):
+    contest_id, _ = await f.contest(clock)
+    national = await world.staff("org@contest.cn", Role.ORGANIZER, contest_id)
+    east = await world.staff("ec@contest.cn", Role.ORGANIZER, contest_id, region="EC")
+    message_id = await f.failed_mail(clock, "gone@u.edu.cn")
+    home = (await national.http.get("/")).text
+    assert "未能送达的邮件：1 封。" in home and 'href="/console/mail"' in home
+    assert "未能送达的邮件" not in (await east.http.get("/")).text  # not theirs to see
+    assert "未送达的邮件" in (await national.http.get("/console/staff")).text
+
+    page = (await national.http.get("/console/mail")).text
+    assert "gone@u.edu.cn" in page and "教师账号确认" in page and "451 try later" in page and "重新发送" in page
+    assert (await east.http.get("/console/mail")).status_code == 403
+    refused = await form(east, f"/console/mail/{message_id}/resend")
+    assert refused.status_code == 403
+    _, after = await national.submit(f"/console/mail/{message_id}/resend")
+    assert "邮件已重新加入发送队列。" in after.text and "所有邮件均已送达。" in after.text
+    _, again = await national.submit(f"/console/mail/{message_id}/resend")  # a second click: already queued
+    assert "并非未送达" in again.text

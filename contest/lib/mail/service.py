@@ -9,13 +9,16 @@ from typing import Any
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 
+from contest.lib.audit import service as audit
 from contest.lib.clock import Clock
-from contest.lib.db import current_engine
-from contest.lib.errors import Forbidden
+from contest.lib.db import current_engine, one, write_transaction
+from contest.lib.errors import Conflict, Forbidden
+from contest.lib.mail import limits as mail_limits
 from contest.lib.mail.limits import Requester
 from contest.lib.mail.tables import MailMessage
 from contest.lib.outbox import service as outbox
-from contest.lib.principal import Principal
+from contest.lib.principal import Principal, audit_id
+from contest.lib.runtime import Runtime
 from contest.lib.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -106,8 +109,13 @@ async def send(
         )
     )
     message_id = int(rows[0]["id"])
-    await outbox.enqueue(clock, "send_mail", outbox.job_id("mail", message_id, 1), message_id=message_id)
+    await _queue(clock, message_id, 0)
     return message_id
+
+
+async def _queue(clock: Clock, message_id: int, resends: int) -> None:
+    # A new job id per try: arq ignores an id whose last result it still keeps.
+    await outbox.enqueue(clock, "send_mail", outbox.job_id("mail", message_id, resends + 1), message_id=message_id)
 
 
 def mail_dir(settings: Settings) -> Path:
@@ -131,10 +139,19 @@ class FailedMailOut(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-async def failed_mail(actor: Principal, limit: int = 200) -> list[FailedMailOut]:
-    """Messages that ended as failed, newest first: for national organizers (they name anyone)."""
+class MailStatusOut(msgspec.Struct, kw_only=True):
+    id: int
+    status: str
+
+
+def _national(actor: Principal) -> None:
     if not actor.organizes_nationally():
         raise Forbidden("Only national organizers see undelivered mail.")
+
+
+async def failed_mail(actor: Principal, limit: int = 200) -> list[FailedMailOut]:
+    """Messages that ended as failed, newest first: for national organizers (they name anyone)."""
+    _national(actor)
     rows = (
         await MailMessage.select(
             MailMessage.id,
@@ -149,3 +166,39 @@ async def failed_mail(actor: Principal, limit: int = 200) -> list[FailedMailOut]
         .limit(limit)
     )
     return [FailedMailOut(**row) for row in rows]
+
+
+async def count_failed(actor: Principal) -> int:
+    """How many messages ended as failed (what waits for a national organizer)."""
+    _national(actor)
+    return int(await MailMessage.count().where(MailMessage.status == "failed"))
+
+
+async def resend(rt: Runtime, actor: Principal, message_id: int) -> MailStatusOut:
+    """Queue an undelivered message once more (say, after the mail server was repaired); counted
+    against the organizer's allowance, audited. Only a failed message can be sent again."""
+    _national(actor)
+    async with write_transaction():
+        row = await one(
+            MailMessage.select(MailMessage.id, MailMessage.recipient, MailMessage.status, MailMessage.resends).where(
+                MailMessage.id == message_id
+            ).first(),
+            "No such message.",
+        )
+        if row["status"] != "failed":
+            raise Conflict("This message is not undelivered: it was sent or is still being sent.")
+        await mail_limits.organizer(rt, audit_id(actor)).take(row["recipient"])
+        await MailMessage.update(
+            {MailMessage.status: "queued", MailMessage.resends: row["resends"] + 1}
+        ).where(MailMessage.id == message_id)
+        await _queue(rt.clock, message_id, row["resends"] + 1)
+        await audit.record(
+            rt.clock,
+            actor_id=audit_id(actor),
+            action="mail.resend",
+            object_type="mail",
+            object_id=message_id,
+            before={"status": "failed"},
+            after={"status": "queued", "resends": row["resends"] + 1},
+        )
+    return MailStatusOut(id=message_id, status="queued")

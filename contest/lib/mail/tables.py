@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from piccolo.columns import ForeignKey, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from contest.lib.tables import USER
@@ -21,3 +21,5 @@ class MailMessage(Table):
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
     error = Text(default="")
+    # Times an organizer sent a failed message again (each try is a job of its own).
+    resends = Integer(default=0)

@@ -140,3 +140,12 @@ async def test_organizers_have_their_own_allowance_and_do_not_use_up_recipients(
     ]
     # More mails to one address than a person may ask for, and then the organizer's own limit.
     assert ORGANIZER > RECIPIENT and statuses == [201] * ORGANIZER + [429]
+
+
+async def test_sending_undelivered_mail_again_counts_against_the_organizers_allowance(world, clock):
+    national = await world.staff("national@contest.cn", Role.ORGANIZER, None)
+    failed = [await f.failed_mail(clock, f"p{n}@u.edu.cn") for n in range(ORGANIZER + 1)]
+    answers = [(await national.call("POST", f"/api/v1/mail/{m}/resend")).status_code for m in failed]
+    assert answers == [200] * ORGANIZER + [429]
+    last = await MailMessage.select(MailMessage.status).where(MailMessage.id == failed[-1]).first()
+    assert last == {"status": "failed"}  # refused: nothing changed

@@ -3,9 +3,11 @@
 import pytest
 
 from contest.lib import db
+from contest.lib.audit.tables import AuditEntry
 from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.mail.tables import MailMessage
+from contest.lib.outbox.tables import OutboxJob
 from contest.lib.principal import Role
 from tests import factories as f
 
@@ -66,3 +68,25 @@ async def test_failed_mail_is_listed_for_national_organizers_only(world, clock):
     ]
     assert (await regional.call("GET", "/api/v1/mail/failed")).status_code == 403
     assert (await student.call("GET", "/api/v1/mail/failed")).status_code == 403
+
+
+async def test_a_national_organizer_sends_an_undelivered_message_again_once(world, clock):
+    contest_id, _ = await f.contest(clock)
+    national = await world.staff("national@contest.cn", Role.ORGANIZER, None)
+    regional = await world.staff("east@contest.cn", Role.ORGANIZER, contest_id, region="EC")
+    message_id = await f.failed_mail(clock)
+
+    assert (await regional.call("POST", f"/api/v1/mail/{message_id}/resend")).status_code == 403
+    again = await national.call("POST", f"/api/v1/mail/{message_id}/resend")
+    assert again.status_code == 200 and again.json() == {"id": message_id, "status": "queued"}
+    # A job of its own (arq would ignore the first one's id), and the change is audited.
+    assert await OutboxJob.exists().where(OutboxJob.job_id == f"mail:{message_id}:2")
+    assert await AuditEntry.exists().where((AuditEntry.action == "mail.resend") & (AuditEntry.object_id == str(message_id)))
+    await world.deliver_mail()
+    row = await MailMessage.select(MailMessage.status, MailMessage.resends).where(MailMessage.id == message_id).first()
+    assert row == {"status": "sent", "resends": 1}
+    sent_twice = await national.call("POST", f"/api/v1/mail/{message_id}/resend")
+    assert sent_twice.status_code == 409 and "not undelivered" in sent_twice.json()["message"]
+    assert (await national.call("POST", "/api/v1/mail/999999/resend")).status_code == 404
+    assert await MailMessage.count().where(MailMessage.status == "failed") == 0
+
