@@ -129,18 +129,29 @@ async def organizer(clock: Clock, contest_id: int | None, region: str | None = N
     return await principal(user_id)
 
 
-async def failed_mail(clock: Clock, to: str = "gone@u.edu.cn") -> int:
-    """A message the mail job gave up on (recorded as failed, as after its last retry)."""
+async def queued_mail(
+    clock: Clock,
+    to: str = "li@u.edu.cn",
+    language: str = "zh-CN",
+    template: str = "teacher_approved",
+    context: dict[str, str] | None = None,
+) -> int:
+    """A message recorded and queued by the platform (no one's allowance counted)."""
     async with db.write_transaction():
-        message_id = await mail.send(
+        return await mail.send(
             clock,
             requester=mail_limits.platform(),
             to=to,
-            language="zh-CN",
-            template="teacher_approved",
-            context={"name": "王五"},
+            language=language,
+            template=template,
+            context=context or {"name": "李雷"},
         )
-    await MailMessage.update({MailMessage.status: "failed", MailMessage.error: "451 try later"}).where(
+
+
+async def failed_mail(clock: Clock, to: str = "gone@u.edu.cn", error: str = "451 try later", **fields: Any) -> int:
+    """A message the mail job gave up on (recorded as failed, as after its last retry)."""
+    message_id = await queued_mail(clock, to, **fields)
+    await MailMessage.update({MailMessage.status: "failed", MailMessage.error: error}).where(
         MailMessage.id == message_id
     )
     return message_id

@@ -17,6 +17,7 @@ from contest.lib.mail.tables import MailMessage
 from contest.lib.outbox import service as outbox
 from contest.lib.outbox.tables import OutboxJob
 from contest.shell.worker import build_worker
+from tests import factories as f
 from tests.conftest import replace
 
 
@@ -36,15 +37,8 @@ async def redis(app_settings):
 
 
 async def queue_mail(clock, to="li@example.edu.cn", language="zh-CN") -> int:
-    async with db.write_transaction():
-        return await mail.send(
-            clock,
-            requester=mail_limits.platform(),
-            to=to,
-            language=language,
-            template="verify_email",
-            context={"name": "李雷", "link": "http://x/verify?token=abc"},
-        )
+    context = {"name": "李雷", "link": "http://x/verify?token=abc"}
+    return await f.queued_mail(clock, to, language, "verify_email", context)
 
 
 async def run_worker(settings, clock) -> None:

@@ -8,10 +8,9 @@ from aiosmtpd.controller import Controller
 from arq import Retry
 
 from contest.lib import db
-from contest.lib.mail import limits as mail_limits
-from contest.lib.mail import service as mail
 from contest.lib.mail.jobs import send_mail
 from contest.lib.mail.tables import MailMessage
+from tests import factories as f
 from tests.conftest import replace
 
 
@@ -22,24 +21,12 @@ async def engine(app_settings):
     await db.close_engine(engine)
 
 
-async def queued(clock, to: str = "li@u.edu.cn") -> int:
-    async with db.write_transaction():
-        return await mail.send(
-            clock,
-            requester=mail_limits.platform(),
-            to=to,
-            language="zh-CN",
-            template="teacher_approved",
-            context={"name": "李雷"},
-        )
-
-
 async def row(message_id: int) -> dict:
     return await MailMessage.select().where(MailMessage.id == message_id).first()
 
 
 async def test_a_message_that_cannot_be_built_fails_at_once(app_settings, engine, clock):
-    message_id = await queued(clock)
+    message_id = await f.queued_mail(clock)
     # A row written before subjects were made one line: its header cannot be built, ever.
     await MailMessage.update({MailMessage.subject: "李雷\r\nBcc: everyone@example.cn"}).where(
         MailMessage.id == message_id
@@ -85,7 +72,7 @@ def smtp_server():
 
 async def test_a_recipient_refused_for_good_fails_at_once(app_settings, engine, clock, smtp_server):
     settings = replace(app_settings, smtp_url=smtp_server("550 5.1.1 No such user"))
-    message_id = await queued(clock, to="gone@u.edu.cn")
+    message_id = await f.queued_mail(clock, to="gone@u.edu.cn")
     ctx = {"settings": settings, "clock": clock, "job_try": 1, "max_tries": 5}
     assert await send_mail(ctx, message_id) == "failed"
     failed = await row(message_id)
@@ -96,7 +83,7 @@ async def test_a_passing_refusal_is_retried_and_stays_queued_until_the_last_try(
     app_settings, engine, clock, smtp_server
 ):
     settings = replace(app_settings, smtp_url=smtp_server("451 4.3.0 Try again later"))
-    message_id = await queued(clock)
+    message_id = await f.queued_mail(clock)
     with pytest.raises(Retry):
         await send_mail({"settings": settings, "clock": clock, "job_try": 1, "max_tries": 3}, message_id)
     waiting = await row(message_id)

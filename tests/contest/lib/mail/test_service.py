@@ -2,9 +2,7 @@
 
 import pytest
 
-from contest.lib import db
 from contest.lib.audit.tables import AuditEntry
-from contest.lib.mail import limits as mail_limits
 from contest.lib.mail import service as mail
 from contest.lib.mail.tables import MailMessage
 from contest.lib.outbox.tables import OutboxJob
@@ -49,18 +47,7 @@ async def test_failed_mail_is_listed_for_national_organizers_only(world, clock):
     national = await world.staff("national@contest.cn", Role.ORGANIZER, None)
     regional = await world.staff("east@contest.cn", Role.ORGANIZER, contest_id, region="EC")
     student = await world.signup("someone@u.edu.cn")
-    async with db.write_transaction():
-        message_id = await mail.send(
-            clock,
-            requester=mail_limits.platform(),
-            to="gone@u.edu.cn",
-            language="en",
-            template="teacher_approved",
-            context={"name": "Gone"},
-        )
-    await MailMessage.update({MailMessage.status: "failed", MailMessage.error: "550 no such user"}).where(
-        MailMessage.id == message_id
-    )
+    message_id = await f.failed_mail(clock, "gone@u.edu.cn", "550 no such user", language="en")
     listed = await national.call("GET", "/api/v1/mail/failed")
     assert listed.status_code == 200
     assert [(m["id"], m["recipient"], m["error"]) for m in listed.json()] == [
