@@ -10,7 +10,7 @@ import contextvars
 import io
 import json
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -119,6 +119,17 @@ async def write_transaction() -> AsyncIterator[Any]:
     if not tx._rolled_back:
         for callback in callbacks:
             await callback()
+
+
+# Ids per `IN (...)` list: well below SQLite's limit on a statement's parameters.
+IN_CHUNK = 900
+
+
+def chunks(ids: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
+    """Distinct ids in lists of at most `size`, for reading many rows with a few `IN` queries."""
+    distinct = list(dict.fromkeys(ids))
+    for start in range(0, len(distinct), size):
+        yield distinct[start : start + size]
 
 
 async def one(query: Any, missing: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """What every team operation loads and checks first: the team, its contest's rules, its roster."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from contest.accounts.schemas import Account
@@ -7,7 +8,7 @@ from contest.contests import service as contests
 from contest.contests.schemas import ContestOut
 from contest.lib.audit import service as audit
 from contest.lib.clock import Clock
-from contest.lib.db import one
+from contest.lib.db import chunks, one
 from contest.lib.errors import Conflict, DomainError, InvalidState, Msg
 from contest.teams.rules import TeamRules, join_refusal, registration_refusal
 from contest.teams.tables import ACTIVE_ADVISOR_STATUSES, Team, TeamAdvisor, TeamMember, TeamStatus
@@ -39,6 +40,16 @@ async def load_team(team_id: int) -> dict[str, Any]:
     )
 
 
+async def load_teams(team_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """`load_team` for many teams in a few queries (ids that name no team are left out)."""
+    rows: list[dict[str, Any]] = []
+    for chunk in chunks(team_ids):
+        rows += await Team.select(*Team.all_columns(), Team.university._.region.as_alias("region")).where(
+            Team.id.is_in(chunk)
+        )
+    return rows
+
+
 async def member_ids(team_id: int) -> list[int]:
     rows = await TeamMember.select(TeamMember.user).where(TeamMember.team == team_id).order_by(TeamMember.id)
     return [r["user"] for r in rows]
@@ -50,6 +61,20 @@ async def advisor_ids(team_id: int) -> list[int]:
         (TeamAdvisor.team == team_id) & TeamAdvisor.status.is_in(list(ACTIVE_ADVISOR_STATUSES))
     )
     return [r["user"] for r in rows]
+
+
+async def advisors_of(team_ids: Iterable[int]) -> dict[int, list[int]]:
+    """`advisor_ids` for many teams in a few queries (a team without one maps to [])."""
+    found: dict[int, list[int]] = {}
+    for chunk in chunks(team_ids):
+        rows = await TeamAdvisor.select(TeamAdvisor.team, TeamAdvisor.user).where(
+            TeamAdvisor.team.is_in(chunk) & TeamAdvisor.status.is_in(list(ACTIVE_ADVISOR_STATUSES))
+        )
+        for row in rows:
+            found.setdefault(row["team"], []).append(row["user"])
+        for team_id in chunk:
+            found.setdefault(team_id, [])
+    return found
 
 
 def refuse(message: Msg | str | None, error: type[DomainError] = InvalidState) -> None:
