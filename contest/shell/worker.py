@@ -55,6 +55,7 @@ class WorkerSettings:
         entries.verify_upload,
         entries.build_archive,
         results.compute_results,
+        results.notify_results,
         assignment.assignment_run,
         assignment.assignment_repair,
         defence.defence_build,

@@ -16,7 +16,7 @@ from contest.rounds.service import round_row
 from contest.teams import queries as teams
 from contest.teams.access import organizes
 from contest.teams.common import load_team, member_ids
-from judging.results import access
+from judging.results import access, notices
 from judging.results.schemas import AdjustIn, AnswerIn, AppealIn, AppealOut, MyResultOut
 from judging.results.service import adjusted_snapshot, published_run, record_adjustment
 from judging.results.tables import Appeal, AppealStatus, RunStatus
@@ -240,6 +240,7 @@ async def answer_appeal(rt: Runtime, actor: Principal, appeal_id: int, data: Ans
             after={"appeal": appeal_id, "decision": data.decision},
             reason=answer,
         )
+        await notices.notify_answer(rt, audit_id(actor), appeal, data.decision, answer)
     return await appeal_of(appeal_id)
 
 

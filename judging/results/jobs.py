@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from judging.results import service
+from judging.results import notices, service
 
 
 async def compute_results(ctx: dict[str, Any], run_id: int) -> str:
@@ -13,3 +13,10 @@ async def compute_results(ctx: dict[str, Any], run_id: int) -> str:
 async def finalise_results(ctx: dict[str, Any]) -> int:
     """Every few minutes: make final the published results whose notice period is over."""
     return await service.finalise_due(ctx["runtime"])
+
+
+async def notify_results(ctx: dict[str, Any], run_id: int) -> int:
+    """Mail the teams of a published run (each member once, however often this runs)."""
+    run = await service.run_row(run_id)
+    snapshot = await service.adjusted_snapshot(run)
+    return await notices.notify_publication(ctx["runtime"], run, snapshot) if snapshot else 0

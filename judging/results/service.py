@@ -20,7 +20,7 @@ from contest.rounds.service import round_row, rounds_of
 from judging.advancement import advance
 from judging.awards import award
 from judging.ranking import InputError, Message
-from judging.results import access
+from judging.results import access, notices
 from judging.results.compute import compute
 from judging.results.exports import export_views, pick_view, to_csv, to_xlsx
 from judging.results.inputs import encode, load_inputs
@@ -429,6 +429,7 @@ async def publish(rt: Runtime, actor: Principal, run_id: int, data: PublishIn) -
             after={"run": run_id, "missing": row["missing"], "override": data.override},
             reason=reason,
         )
+        await notices.queue_publication_mail(rt, run_id)
     return run_out(await run_row(run_id), snapshot)
 
 

@@ -35,10 +35,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "judge_new_entries": ("name", "count", "round", "link"),
     "judge_entries_gone": ("name", "count", "round", "link"),
     "judge_panel_duty": ("name", "count", "round", "link"),
+    "results_published": ("name", "team", "round", "notice_ends", "updated", "link"),
+    "appeal_answered": ("name", "team", "round", "decision", "answer", "link"),
 }
 # Context values that may span lines (a reason typed in a text box); every other value is shown on
 # one line wherever it appears, and the subject is always one line.
-MULTILINE = frozenset({"reason"})
+MULTILINE = frozenset({"reason", "answer"})
 SUBJECT_MAX = 300  # the column's width
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR), autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
@@ -89,12 +91,18 @@ async def send(
     template: str,
     context: dict[str, Any],
     user_id: int | None = None,
+    dedupe_key: str | None = None,
 ) -> int:
     """Record a message and enqueue its delivery, in the caller's write transaction: the mail is part
     of the change that causes it, so it is sent only if that change commits. The mail counts against
-    `requester`'s allowance (and its recipient's); RateLimited when one is used up."""
+    `requester`'s allowance (and its recipient's); RateLimited when one is used up. With a
+    `dedupe_key` a message already recorded under it is not sent again (its id is returned)."""
     if current_engine().current_transaction.get() is None:
         raise RuntimeError("mail.send must run inside the change's write_transaction")
+    if dedupe_key is not None:
+        sent = await MailMessage.select(MailMessage.id).where(MailMessage.dedupe_key == dedupe_key).first()
+        if sent is not None:
+            return int(sent["id"])
     await requester.take(to)
     subject, body = render(template, language, context)
     rows = await MailMessage.insert(
@@ -106,6 +114,7 @@ async def send(
             subject=subject,
             body_text=body,
             created_at=clock.now(),
+            dedupe_key=dedupe_key,
         )
     )
     message_id = int(rows[0]["id"])

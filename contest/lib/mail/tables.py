@@ -23,3 +23,6 @@ class MailMessage(Table):
     error = Text(default="")
     # Times an organizer sent a failed message again (each try is a job of its own).
     resends = Integer(default=0)
+    # Names a notice that goes out once (say "results:<run>:<user>"): unique where set (an index in
+    # the migration), so a job that runs twice mails nobody twice.
+    dedupe_key = Varchar(length=120, null=True, default=None)
