@@ -45,7 +45,7 @@ async def test_a_publication_mails_every_member_once_in_their_language(service_d
     assert chinese["subject"].endswith("成绩已公布") and "公示期至" in chinese["body_text"]
     assert "（北京时间）" in chinese["body_text"] and "/my/results" in chinese["body_text"]
     assert [m["subject"] for m in sent if m["language"] == "en"] == [
-        f"The results of {s.round.name_en or s.round.name_zh} are published"
+        f"Results published: {s.round.name_en or s.round.name_zh}"
     ]
 
     # A correction published as a new run tells everyone again, as a correction.
