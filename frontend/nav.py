@@ -8,6 +8,8 @@ from contest.lib.principal import Principal, Role
 class NavItem(msgspec.Struct, frozen=True):
     label: str  # an English msgid, translated by the template
     href: str
+    # Settings and rarer pages, folded under "More" so an organizer's menu stays one line on a laptop.
+    more: bool = False
 
 
 # Only pages that exist are listed; entries, judging, rounds and the leaderboard join as they land.
@@ -27,10 +29,11 @@ ORGANIZER = (
     NavItem("Judges", "/console/judges"),
     NavItem("Judge assignment", "/console/assignment"),
     NavItem("Result review", "/console/results"),
-    NavItem("Judges and organizers", "/console/staff"),
-    NavItem("Contest settings", "/console/contest"),
-    NavItem("Universities", "/console/universities"),
+    NavItem("Judges and organizers", "/console/staff", more=True),
+    NavItem("Contest settings", "/console/contest", more=True),
+    NavItem("Universities", "/console/universities", more=True),
 )
+NATIONAL = (NavItem("Undelivered mail", "/console/mail", more=True),)
 ADMIN: tuple[NavItem, ...] = ()
 
 
@@ -48,6 +51,8 @@ def nav_for(principal: Principal | None) -> list[NavItem]:
         items += JUDGE
     if Role.ORGANIZER in roles or Role.ADMIN in roles:
         items += ORGANIZER
+    if principal.organizes_nationally():
+        items += NATIONAL
     if Role.ADMIN in roles:
         items += ADMIN
     items.append(NavItem("Profile", "/me"))

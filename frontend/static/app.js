@@ -495,3 +495,14 @@ document.addEventListener("DOMContentLoaded", () => {
   const waiting = document.querySelector("[data-reload-every]");
   if (waiting) setTimeout(() => window.location.reload(), Number(waiting.dataset.reloadEvery) * 1000);
 });
+
+// The menu's "More" list closes when a click lands elsewhere or Escape is pressed, as a menu does.
+function closeMenus(except) {
+  document.querySelectorAll("details.nav-more[open]").forEach((menu) => {
+    if (menu !== except) menu.open = false;
+  });
+}
+document.addEventListener("click", (event) => closeMenus(event.target.closest("details.nav-more")));
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeMenus(null);
+});

@@ -37,8 +37,23 @@ def test_organizers_get_the_console_and_roles_merge_without_duplicates():
         "/console/staff",
         "/console/contest",
         "/console/universities",
+        "/console/mail",
         "/me",
     ]
+
+
+def test_settings_and_rarer_pages_fold_under_more_and_mail_is_for_national_organizers():
+    national = nav_for(person("staff", Role.ORGANIZER))
+    assert [i.href for i in national if i.more] == [
+        "/console/staff",
+        "/console/contest",
+        "/console/universities",
+        "/console/mail",
+    ]
+    regional = Principal(
+        user_id=2, name="x", email="r@y.cn", kind="staff", grants=(GrantView(Role.ORGANIZER, 1, region_id=3),)
+    )
+    assert "/console/mail" not in hrefs(regional) and "/console/staff" in hrefs(regional)
 
 
 def test_every_listed_page_exists():

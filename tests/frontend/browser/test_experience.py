@@ -106,3 +106,27 @@ async def test_the_console_team_table_scrolls_on_a_phone(browser, live_server, e
     assert await wrap.evaluate("el => el.scrollWidth > el.clientWidth")
     await page.screenshot(path=str(artifacts_dir / "console-teams-phone.png"), full_page=True)
     await context.close()
+
+
+    # Settings and rarer pages fold under "More": on a phone its list opens in the menu's flow (the page
+    # no wider than the screen) and closes at a click elsewhere; the page reached marks "More".
+    context = await browser.new_context(locale="zh-CN", viewport=PHONE)
+    page = await context.new_page()
+    await page.goto(live_server + "/login")
+    await page.get_by_label("邮箱").fill("org@contest.cn")
+    await page.get_by_label("密码").fill(f.PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.goto(live_server + "/console/teams")
+    more = page.locator("details.nav-more")
+    assert not await page.get_by_role("link", name="比赛设置").is_visible()
+    await more.locator("summary").click()
+    assert await page.get_by_role("link", name="比赛设置").is_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    await page.screenshot(path=str(artifacts_dir / "console-more-phone.png"), full_page=True)
+    await page.locator("h1").click()
+    assert await more.get_attribute("open") is None
+    await more.locator("summary").click()
+    await page.get_by_role("link", name="比赛设置").click()
+    await page.wait_for_url(live_server + "/console/contest")
+    assert "current" in (await page.locator("details.nav-more").get_attribute("class") or "")
+    await context.close()
