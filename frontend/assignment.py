@@ -5,6 +5,7 @@ progress, explanation, preview figures (drawn on the server), draft entries and 
 forbid, swap and publish forms. Defence: rooms, sessions, builds, the grid and its CSV. Judges: their
 entries per round (a blind round shows codes only), their notices and conflicts."""
 
+import re
 from typing import Annotated, Any
 
 import msgspec
@@ -31,10 +32,11 @@ from judging.assignment.schemas import ArbitrationIn, PairIn, RunIn, SettingsIn,
 from judging.conflicts import service as conflicts
 from judging.conflicts.schemas import DeclareIn
 from judging.defence import service as defence
-from judging.defence.schemas import BuildIn, RoomIn, SessionIn
+from judging.defence.schemas import AbsenceIn, AbsencesIn, BuildIn, RoomIn, SessionIn
 from judging.judges import queries as judges
 
 Rt = NamedDependency[Runtime]
+ABSENT = re.compile(r"absent_(\d{1,9})_(\d{1,9})")
 Actor = NamedDependency[Principal]
 PER_PAGE = 50
 # While a run or a build is on its way, its page reloads itself every few seconds.
@@ -212,8 +214,19 @@ class DefencePages(Controller):
                 "tracks": await contests.tracks_of(contest.id),
                 "panel": [j for j in every if loads[j.user_id].available],
                 "judges_total": len(every),
+                "absent": {(a.judge_id, a.session_id) for a in await defence.absences_of(actor, round_id)},
             },
         )
+
+    @post("/rounds/{round_id:int}/defence/absences", opt={"back": "/console/rounds/{round_id}/defence"})
+    async def set_absences(
+        self, request: Request[Any, Any, Any], round_id: FromPath[int], data: Form, rt: Rt, actor: Actor
+    ) -> Response[Any]:
+        """The grid of checkboxes `absent_<judge>_<session>`: ticked, that judge cannot sit that session."""
+        pairs = [ABSENT.fullmatch(name) for name in data]
+        absences = [AbsenceIn(judge_id=int(m[1]), session_id=int(m[2])) for m in pairs if m]
+        await defence.set_absences(rt, actor, round_id, AbsencesIn(absences=absences))
+        return await flash.redirect(request, f"/console/rounds/{round_id}/defence", notice="Saved.")
 
     @post("/rounds/{round_id:int}/defence/rooms", opt={"back": "/console/rounds/{round_id}/defence"})
     async def add_room(

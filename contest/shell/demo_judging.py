@@ -28,7 +28,7 @@ from judging.assignment.schemas import RunIn
 from judging.conflicts import service as conflicts
 from judging.conflicts.schemas import ConflictIn
 from judging.defence import service as defence
-from judging.defence.schemas import RoomIn, SessionIn
+from judging.defence.schemas import AbsenceIn, AbsencesIn, RoomIn, SessionIn
 from judging.judges import queries as judge_queries
 from judging.judges import service as judges
 from judging.judges.schemas import AvailabilityIn, JudgeOut, ProfileIn
@@ -119,7 +119,8 @@ async def _judge_account(
 
 
 async def _final(rt: Runtime, round_id: int, every: list[JudgeOut]) -> None:
-    """The final's two rooms and two half-days, and the national and a few regional judges sitting it."""
+    """The final's two rooms and two half-days, and the national and a few regional judges sitting it
+    (one of them not on the afternoon)."""
     for name in ("一号答辩厅", "二号答辩厅"):
         await defence.add_room(rt, SYSTEM, round_id, RoomIn(name=name))
     day = (rt.clock.now() + timedelta(days=75)).replace(hour=1, minute=0, second=0, microsecond=0)
@@ -128,3 +129,8 @@ async def _final(rt: Runtime, round_id: int, every: list[JudgeOut]) -> None:
     panel = sorted(every, key=lambda j: (j.region_id is not None, j.user_id))[:FINAL_JUDGES]
     for judge in panel:
         await judges.set_availability(rt, SYSTEM, round_id, judge.user_id, AvailabilityIn(available=True))
+    # One of them cannot come on the first afternoon: the timetable seats them in the morning only.
+    afternoon = (await defence.sessions_of(SYSTEM, round_id))[-1]
+    await defence.set_absences(
+        rt, SYSTEM, round_id, AbsencesIn(absences=[AbsenceIn(judge_id=panel[-1].user_id, session_id=afternoon.id)])
+    )

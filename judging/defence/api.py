@@ -1,7 +1,7 @@
 """JSON API of the defence timetable (national organizers): rooms, sessions, builds, the grid, publication
 and the CSV export."""
 
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -10,7 +10,17 @@ from contest.lib.guards import organizer
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
 from judging.defence import service
-from judging.defence.schemas import BuildIn, GridOut, RoomIn, RoomOut, SessionIn, SessionOut, TimetableOut
+from judging.defence.schemas import (
+    AbsenceOut,
+    AbsencesIn,
+    BuildIn,
+    GridOut,
+    RoomIn,
+    RoomOut,
+    SessionIn,
+    SessionOut,
+    TimetableOut,
+)
 
 Rt = NamedDependency[Runtime]
 Actor = NamedDependency[Principal]
@@ -49,6 +59,18 @@ class RoundDefenceController(Controller):
         self, round_id: FromPath[int], session_id: FromPath[int], rt: Rt, actor: Actor
     ) -> list[SessionOut]:
         return await service.remove_session(rt, actor, round_id, session_id)
+
+    @get("/absences")
+    async def absences(self, round_id: FromPath[int], actor: Actor) -> list[AbsenceOut]:
+        """The sessions the final's judges cannot sit."""
+        return await service.absences_of(actor, round_id)
+
+    @put("/absences")
+    async def set_absences(
+        self, round_id: FromPath[int], data: JSONBody[AbsencesIn], rt: Rt, actor: Actor
+    ) -> list[AbsenceOut]:
+        """Replace who cannot sit which session; later builds seat nobody there."""
+        return await service.set_absences(rt, actor, round_id, data)
 
     @post("/timetables")
     async def build(self, round_id: FromPath[int], data: JSONBody[BuildIn], rt: Rt, actor: Actor) -> TimetableOut:

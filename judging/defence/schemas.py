@@ -39,6 +39,22 @@ class SessionOut(msgspec.Struct, kw_only=True):
     slots: int
 
 
+class AbsenceIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    judge_id: Id
+    session_id: Id
+
+
+class AbsencesIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Every session a judge of the final cannot sit (the whole list: it replaces the last one)."""
+
+    absences: Annotated[list[AbsenceIn], msgspec.Meta(max_length=5000)]
+
+
+class AbsenceOut(msgspec.Struct, kw_only=True):
+    judge_id: int
+    session_id: int
+
+
 class BuildIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     panel_size: Annotated[int, msgspec.Meta(ge=1, le=15)] = 5
     # Seconds the solver may search (the job's own limit is larger).

@@ -32,6 +32,8 @@ from judging.assignment.inputs import relabel
 from judging.conflicts import queries as conflicts
 from judging.conflicts.rules import TeamSide, listed_pairs
 from judging.defence.schemas import (
+    AbsenceOut,
+    AbsencesIn,
     BuildIn,
     CellOut,
     GridOut,
@@ -43,7 +45,7 @@ from judging.defence.schemas import (
     SessionOut,
     TimetableOut,
 )
-from judging.defence.tables import DefenceRoom, DefenceSession, DefenceTimetable, TimetableStatus
+from judging.defence.tables import DefenceAbsence, DefenceRoom, DefenceSession, DefenceTimetable, TimetableStatus
 from judging.judges import queries as judges
 from judging.schedule import (
     Finalist,
@@ -203,6 +205,55 @@ async def remove_session(rt: Runtime, actor: Principal, round_id: int, session_i
     return await sessions_of(actor, round_id)
 
 
+# ---------------------------------------------------------------- who cannot sit which session
+
+
+async def _absences(round_id: int) -> list[AbsenceOut]:
+    rows = await DefenceAbsence.select(DefenceAbsence.judge, DefenceAbsence.session).where(
+        DefenceAbsence.session._.round == round_id
+    )
+    return sorted(
+        (AbsenceOut(judge_id=r["judge"], session_id=r["session"]) for r in rows),
+        key=lambda a: (a.judge_id, a.session_id),
+    )
+
+
+async def absences_of(actor: Principal, round_id: int) -> list[AbsenceOut]:
+    """The sessions the final's judges cannot sit."""
+    await _round(actor, round_id)
+    return await _absences(round_id)
+
+
+async def set_absences(rt: Runtime, actor: Principal, round_id: int, data: AbsencesIn) -> list[AbsenceOut]:
+    """Replace who cannot sit which session: judges of the contest, sessions of the round. A build
+    started afterwards seats nobody where they said they cannot be."""
+    async with write_transaction():
+        row = await _round(actor, round_id)
+        sessions = {
+            r["id"] for r in await DefenceSession.select(DefenceSession.id).where(DefenceSession.round == round_id)
+        }
+        known = {j.user_id for j in await judges.judges(int(row["contest"]))}
+        wanted = {(a.judge_id, a.session_id) for a in data.absences}
+        if any(session not in sessions for _, session in wanted):
+            raise InvalidInput("Not a session of this round.", {"absences": "unknown"})
+        if any(judge not in known for judge, _ in wanted):
+            raise InvalidInput("Not a judge of this contest.", {"absences": "unknown"})
+        before = await _absences(round_id)
+        await DefenceAbsence.delete().where(DefenceAbsence.session.is_in(sorted(sessions) or [0]))
+        if wanted:
+            await DefenceAbsence.insert(*(DefenceAbsence(judge=j, session=s) for j, s in sorted(wanted)))
+        await audit.record(
+            rt.clock,
+            actor_id=audit_id(actor),
+            action="defence.absences",
+            object_type="round",
+            object_id=round_id,
+            before=[msgspec.to_builtins(a) for a in before],
+            after=sorted([list(pair) for pair in wanted]),
+        )
+    return await _absences(round_id)
+
+
 # ---------------------------------------------------------------- building
 
 
@@ -260,6 +311,9 @@ async def schedule_input(
     rooms = await DefenceRoom.select().where(DefenceRoom.round == round_id).order_by(DefenceRoom.sort_order)
     sessions = await DefenceSession.select().where(DefenceSession.round == round_id).order_by(DefenceSession.starts_at)
     stated = await conflicts.stated(contest_id, [j.user_id for j in chosen])
+    absent: dict[int, set[int]] = {}
+    for absence in await _absences(round_id):
+        absent.setdefault(absence.judge_id, set()).add(absence.session_id)
     sides = [TeamSide(team_id=t.team_id, university_id=t.university_id, advisors=t.advisors) for t in teams.values()]
     declared = [
         (t, u) for (t, u), kind in listed_pairs([j.user_id for j in chosen], sides, stated).items() if kind != "advisor"
@@ -297,6 +351,7 @@ async def schedule_input(
                 region=j.region_code or "-",
                 expertise=j.expertise,
                 tracks=j.track_codes,
+                unavailable=[f"S{s}" for s in sorted(absent.get(j.user_id, ()))],
             )
             for j in sorted(chosen, key=lambda j: j.user_id)
         ],

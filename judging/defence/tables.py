@@ -32,6 +32,15 @@ class DefenceSession(Table):
     slots = Integer()
 
 
+class DefenceAbsence(Table):
+    """A judge of the final who cannot sit one session (unique per session and judge: an index in the
+    migration); the timetable seats them elsewhere."""
+
+    id: Serial  # added by Piccolo; declared for type checkers
+    session = ForeignKey(DefenceSession, null=False, index=True)
+    judge = ForeignKey(User, null=False)
+
+
 class TimetableStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

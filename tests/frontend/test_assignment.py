@@ -10,6 +10,7 @@ from contest.rounds import participants
 from contest.rounds import service as rounds
 from contest.rounds.schemas import ParticipantsIn
 from judging.assignment.tables import Assignment
+from judging.defence import service as defence
 from judging.judges import service as judges
 from judging.judges.schemas import AvailabilityIn
 from tests import factories as f
@@ -85,7 +86,14 @@ async def test_the_defence_timetable_is_built_shown_and_exported(world, clock):
     _, shown = await organizer.submit(
         f"{base}/sessions", session_name="上午", session_starts_at=start, session_slot_minutes="20", session_slots="3"
     )
-    assert "一号厅" in shown.text and "上午" in shown.text
+    assert "一号厅" in shown.text and "上午" in shown.text and "评委不能出席的场次" in shown.text
+    [session] = await defence.sessions_of(s.national, final.id)
+    away = s.judges["EC"][0]
+    _, marked = await organizer.submit(f"{base}/absences", **{f"absent_{away}_{session.id}": "1", "absent_x_1": "1"})
+    assert "已保存" in marked.text and f'name="absent_{away}_{session.id}" value="1" checked' in marked.text
+    assert [(a.judge_id, a.session_id) for a in await defence.absences_of(s.national, final.id)] == [(away, session.id)]
+    await organizer.submit(f"{base}/absences")  # nothing ticked: everyone can sit it again
+    assert await defence.absences_of(s.national, final.id) == []
     posted, _ = await organizer.submit(f"{base}/timetables", panel_size="2", time_limit="5", panels="session")
     await world.deliver_mail()
     page = await organizer.http.get(posted.headers["location"])

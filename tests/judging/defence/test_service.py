@@ -5,13 +5,14 @@ from datetime import timedelta
 
 import pytest
 
+from contest.accounts import service as accounts
 from contest.lib.errors import Forbidden, InvalidInput, InvalidState
 from contest.rounds import participants
 from contest.rounds import service as rounds
 from contest.rounds.schemas import ParticipantsIn
 from judging.assignment import portal
 from judging.defence import service
-from judging.defence.schemas import BuildIn, RoomIn, SessionIn
+from judging.defence.schemas import AbsenceIn, AbsencesIn, BuildIn, RoomIn, SessionIn
 from judging.judges import service as judges
 from judging.judges.schemas import AvailabilityIn
 from tests import factories as f
@@ -92,3 +93,42 @@ async def test_sessions_may_not_overlap_and_only_national_organizers_build(servi
     regional = await f.organizer(clock, s.contest_id, region="EC")
     with pytest.raises(Forbidden):
         await service.start_build(s.rt, regional, round_id, BuildIn())
+
+
+async def test_judges_who_cannot_sit_a_session_are_seated_only_in_the_others(service_db, clock):
+    s, round_id, chosen = await final(clock, 5)
+    afternoon = SessionIn(name="下午", starts_at=clock.now() + timedelta(days=30, hours=5), slot_minutes=20, slots=3)
+    await service.add_session(s.rt, s.national, round_id, afternoon)
+    morning = next(x for x in await service.sessions_of(s.national, round_id) if x.name == "上午")
+    away = [*s.judges["EC"][:2], s.judges["NC"][0]]
+    wanted = AbsencesIn(absences=[AbsenceIn(judge_id=j, session_id=morning.id) for j in away])
+    saved = await service.set_absences(s.rt, s.national, round_id, wanted)
+    assert {(a.judge_id, a.session_id) for a in saved} == {(j, morning.id) for j in away}
+    assert await service.absences_of(s.national, round_id) == saved
+
+    built = await build(s, round_id)
+    assert built.status == "done", built.messages
+    grid = await service.grid_of(s.national, built.id)
+    heard = [c.team_id for session in grid.sessions for row in session.rows for c in row.cells if c.team_id]
+    assert sorted(heard) == sorted(chosen)
+    names = {(await accounts.account(j)).name for j in away}
+    seated_in_the_morning = {
+        n for g in grid.sessions if g.session_id == morning.id for panel in g.panels for n in panel
+    }
+    assert seated_in_the_morning and not seated_in_the_morning & names
+
+    # Saving again replaces the list; refusals change nothing.
+    cleared = await service.set_absences(s.rt, s.national, round_id, AbsencesIn(absences=[]))
+    assert cleared == []
+    with pytest.raises(InvalidInput):
+        await service.set_absences(
+            s.rt, s.national, round_id, AbsencesIn(absences=[AbsenceIn(judge_id=away[0], session_id=10**6)])
+        )
+    with pytest.raises(InvalidInput):
+        await service.set_absences(
+            s.rt, s.national, round_id, AbsencesIn(absences=[AbsenceIn(judge_id=10**6, session_id=morning.id)])
+        )
+    regional = await f.organizer(clock, s.contest_id, region="EC")
+    with pytest.raises(Forbidden):
+        await service.set_absences(s.rt, regional, round_id, wanted)
+    assert await service.absences_of(s.national, round_id) == []
