@@ -32,11 +32,12 @@ from judging.assignment.schemas import ArbitrationIn, PairIn, RunIn, SettingsIn,
 from judging.conflicts import service as conflicts
 from judging.conflicts.schemas import DeclareIn
 from judging.defence import service as defence
-from judging.defence.schemas import AbsenceIn, AbsencesIn, BuildIn, RoomIn, SessionIn
+from judging.defence.schemas import AbsenceIn, AbsencesIn, BuildIn, MyAbsencesIn, RoomIn, SessionIn
 from judging.judges import queries as judges
 
 Rt = NamedDependency[Runtime]
 ABSENT = re.compile(r"absent_(\d{1,9})_(\d{1,9})")
+MY_ABSENT = re.compile(r"absent_(\d{1,9})")
 Actor = NamedDependency[Principal]
 PER_PAGE = 50
 # While a run or a build is on its way, its page reloads itself every few seconds.
@@ -321,8 +322,18 @@ class MyAssignmentPages(Controller):
                 "portal": await portal.portal(rt, actor, contest.id),
                 "conflicts": await conflicts.my_conflicts(actor, contest.id),
                 "universities": await regions.universities_by_region(),
+                "defence": await defence.my_sessions(rt, actor, contest.id),
             },
         )
+
+    @post("/defence/{round_id:int}", opt={"back": "/judge/assignments"})
+    async def my_absences(
+        self, request: Request[Any, Any, Any], round_id: FromPath[int], data: Form, rt: Rt, actor: Actor
+    ) -> Response[Any]:
+        """Checkboxes `absent_<session>`: ticked, the judge cannot sit that session."""
+        sessions = [int(m[1]) for m in map(MY_ABSENT.fullmatch, data) if m]
+        await defence.set_my_absences(rt, actor, round_id, MyAbsencesIn(session_ids=sessions))
+        return await flash.redirect(request, "/judge/assignments", notice="Saved.")
 
     @post("/assignments/notices/read", opt={"back": "/judge/assignments"})
     async def read(self, request: Request[Any, Any, Any], rt: Rt, actor: Actor) -> Response[Any]:

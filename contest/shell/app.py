@@ -49,7 +49,7 @@ from contest.teams.api import (
 from frontend import create_frontend_router, template_config
 from judging.assignment.api import AssignmentRunController, MyAssignmentsController, RoundAssignmentController
 from judging.conflicts.api import ConflictsController, MyConflictsController
-from judging.defence.api import DefenceTimetableController, RoundDefenceController
+from judging.defence.api import DefenceTimetableController, MyDefenceController, RoundDefenceController
 from judging.judges.api import ContestJudgesController, RoundJudgesController
 from judging.results.api import (
     AppealController,
@@ -110,6 +110,7 @@ def api_routers() -> list[Router]:
                 AssignmentRunController,
                 MyAssignmentsController,
                 RoundDefenceController,
+                MyDefenceController,
                 DefenceTimetableController,
             ],
         )

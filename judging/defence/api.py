@@ -6,7 +6,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from contest.lib.guards import organizer
+from contest.lib.guards import judge, organizer
 from contest.lib.principal import Principal
 from contest.lib.runtime import Runtime
 from judging.defence import service
@@ -15,6 +15,8 @@ from judging.defence.schemas import (
     AbsencesIn,
     BuildIn,
     GridOut,
+    MyAbsencesIn,
+    MySessionsOut,
     RoomIn,
     RoomOut,
     SessionIn,
@@ -80,6 +82,26 @@ class RoundDefenceController(Controller):
     @get("/timetables")
     async def timetables(self, round_id: FromPath[int], actor: Actor) -> list[TimetableOut]:
         return await service.timetables_of(actor, round_id)
+
+
+class MyDefenceController(Controller):
+    """A judge of the final says which sessions they cannot sit."""
+
+    path = "/"
+    tags = ["defence"]
+    guards = [judge]
+
+    @get("/contests/{contest_id:int}/my/defence-sessions")
+    async def sessions(self, contest_id: FromPath[int], rt: Rt, actor: Actor) -> list[MySessionsOut]:
+        """The on-site rounds you sit, their sessions, and the ones you cannot sit."""
+        return await service.my_sessions(rt, actor, contest_id)
+
+    @put("/rounds/{round_id:int}/defence/my-absences")
+    async def set_absences(
+        self, round_id: FromPath[int], data: JSONBody[MyAbsencesIn], rt: Rt, actor: Actor
+    ) -> list[MySessionsOut]:
+        """The sessions you cannot sit (the whole list), until a timetable is published."""
+        return await service.set_my_absences(rt, actor, round_id, data)
 
 
 class DefenceTimetableController(Controller):

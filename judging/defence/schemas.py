@@ -55,6 +55,23 @@ class AbsenceOut(msgspec.Struct, kw_only=True):
     session_id: int
 
 
+class MyAbsencesIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The sessions of the round you cannot sit (the whole list)."""
+
+    session_ids: Annotated[list[Id], msgspec.Meta(max_length=100)]
+
+
+class MySessionsOut(msgspec.Struct, kw_only=True):
+    """An on-site round you sit: its sessions, the ones you said you cannot, and whether you may
+    still change that (not once a timetable is published: then the organizers do)."""
+
+    round_id: int
+    round: Name
+    sessions: list["SessionOut"]
+    absent: list[int]
+    can_change: bool
+
+
 class BuildIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     panel_size: Annotated[int, msgspec.Meta(ge=1, le=15)] = 5
     # Seconds the solver may search (the job's own limit is larger).

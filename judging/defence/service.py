@@ -22,7 +22,7 @@ from contest.lib.db import json_value, write_transaction
 from contest.lib.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from contest.lib.mail import limits as mail_limits
 from contest.lib.outbox import service as outbox
-from contest.lib.principal import Principal, audit_id
+from contest.lib.principal import Principal, Role, audit_id
 from contest.lib.runtime import Runtime
 from contest.lib.schemas import Name
 from contest.rounds import service as rounds
@@ -37,6 +37,8 @@ from judging.defence.schemas import (
     BuildIn,
     CellOut,
     GridOut,
+    MyAbsencesIn,
+    MySessionsOut,
     RoomIn,
     RoomOut,
     RowOut,
@@ -252,6 +254,70 @@ async def set_absences(rt: Runtime, actor: Principal, round_id: int, data: Absen
             after=sorted([list(pair) for pair in wanted]),
         )
     return await _absences(round_id)
+
+
+async def _published(round_id: int) -> bool:
+    return await DefenceTimetable.exists().where(
+        (DefenceTimetable.round == round_id) & (DefenceTimetable.status == TimetableStatus.PUBLISHED.value)
+    )
+
+
+async def my_sessions(rt: Runtime, actor: Principal, contest_id: int) -> list[MySessionsOut]:
+    """The on-site rounds with sessions in which the judge sits, and what they said they cannot."""
+    if not actor.has_role(Role.JUDGE, contest_id):
+        raise Forbidden("Only judges of this contest have assigned entries.")
+    me = await judges.judges(contest_id, [actor.user_id])
+    out = []
+    for round_ in await rounds.rounds_of(rt, contest_id):
+        if round_.kind != "onsite" or not me:
+            continue
+        if not (await judges.round_loads(round_.id, me, online=False))[actor.user_id].available:
+            continue
+        rows = await DefenceSession.select().where(DefenceSession.round == round_.id).order_by(DefenceSession.starts_at)
+        if not rows:
+            continue
+        absent = [a.session_id for a in await _absences(round_.id) if a.judge_id == actor.user_id]
+        out.append(
+            MySessionsOut(
+                round_id=round_.id,
+                round=Name(round_.name_zh, round_.name_en),
+                sessions=[_session_out(r) for r in rows],
+                absent=absent,
+                can_change=not await _published(round_.id),
+            )
+        )
+    return out
+
+
+async def set_my_absences(rt: Runtime, actor: Principal, round_id: int, data: MyAbsencesIn) -> list[MySessionsOut]:
+    """A judge of the final says which of its sessions they cannot sit (until a timetable is published)."""
+    row = await rounds.round_row(round_id)
+    contest_id = int(row["contest"])
+    async with write_transaction():
+        mine = {m.round_id: m for m in await my_sessions(rt, actor, contest_id)}.get(round_id)
+        if mine is None:
+            raise NotFound("You do not sit this round.")
+        if not mine.can_change:
+            raise InvalidState("The timetable is published; ask the organizers to change it.")
+        sessions = {s.id for s in mine.sessions}
+        wanted = set(data.session_ids)
+        if not wanted <= sessions:
+            raise InvalidInput("Not a session of this round.", {"session_ids": "unknown"})
+        await DefenceAbsence.delete().where(
+            (DefenceAbsence.judge == actor.user_id) & DefenceAbsence.session.is_in(sorted(sessions))
+        )
+        if wanted:
+            await DefenceAbsence.insert(*(DefenceAbsence(judge=actor.user_id, session=s) for s in sorted(wanted)))
+        await audit.record(
+            rt.clock,
+            actor_id=audit_id(actor),
+            action="defence.my_absences",
+            object_type="round",
+            object_id=round_id,
+            before=mine.absent,
+            after=sorted(wanted),
+        )
+    return await my_sessions(rt, actor, contest_id)
 
 
 # ---------------------------------------------------------------- building

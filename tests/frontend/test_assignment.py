@@ -94,6 +94,19 @@ async def test_the_defence_timetable_is_built_shown_and_exported(world, clock):
     assert [(a.judge_id, a.session_id) for a in await defence.absences_of(s.national, final.id)] == [(away, session.id)]
     await organizer.submit(f"{base}/absences")  # nothing ticked: everyone can sit it again
     assert await defence.absences_of(s.national, final.id) == []
+    # A judge of the final says so on their own page.
+    sitting = s.judges["NC"][0]
+    await User.update({User.password_hash: f.CHEAP_HASHER.hash(f.PASSWORD)}).where(User.id == sitting)
+    judge = world.person(await f.email_of(sitting))
+    assert (await judge.login()).status_code == 200
+    await judge.http.post("/contests/choose", data={"contest_id": str(s.contest_id), "_csrf": judge.csrf})
+    mine = (await judge.http.get("/judge/assignments")).text
+    assert "答辩场次" in mine and "我不能出席上午" in mine
+    _, mine = await judge.submit(f"/judge/defence/{final.id}", **{f"absent_{session.id}": "1"})
+    assert "已保存" in mine.text and f'name="absent_{session.id}" value="1" checked' in mine.text
+    assert [(a.judge_id, a.session_id) for a in await defence.absences_of(s.national, final.id)] == [
+        (sitting, session.id)
+    ]
     posted, _ = await organizer.submit(f"{base}/timetables", panel_size="2", time_limit="5", panels="session")
     await world.deliver_mail()
     page = await organizer.http.get(posted.headers["location"])

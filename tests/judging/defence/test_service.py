@@ -6,16 +6,17 @@ from datetime import timedelta
 import pytest
 
 from contest.accounts import service as accounts
-from contest.lib.errors import Forbidden, InvalidInput, InvalidState
+from contest.lib.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from contest.rounds import participants
 from contest.rounds import service as rounds
 from contest.rounds.schemas import ParticipantsIn
 from judging.assignment import portal
 from judging.defence import service
-from judging.defence.schemas import AbsenceIn, AbsencesIn, BuildIn, RoomIn, SessionIn
+from judging.defence.schemas import AbsenceIn, AbsencesIn, BuildIn, MyAbsencesIn, RoomIn, SessionIn
 from judging.judges import service as judges
 from judging.judges.schemas import AvailabilityIn
 from tests import factories as f
+from tests.judging import scoring
 from tests.judging.assignment_service import scene as scenes
 
 
@@ -132,3 +133,34 @@ async def test_judges_who_cannot_sit_a_session_are_seated_only_in_the_others(ser
     with pytest.raises(Forbidden):
         await service.set_absences(s.rt, regional, round_id, wanted)
     assert await service.absences_of(s.national, round_id) == []
+
+
+async def test_a_judge_of_the_final_says_which_sessions_they_cannot_sit_until_it_is_published(service_db, clock):
+    s, round_id, _ = await final(clock, 3)
+    afternoon = SessionIn(name="下午", starts_at=clock.now() + timedelta(days=30, hours=5), slot_minutes=20, slots=3)
+    await service.add_session(s.rt, s.national, round_id, afternoon)
+    morning, later = await service.sessions_of(s.national, round_id)
+    judge = await f.principal(s.judges["EC"][0])
+    [mine] = await service.my_sessions(s.rt, judge, s.contest_id)
+    assert mine.round_id == round_id and [x.id for x in mine.sessions] == [morning.id, later.id]
+    assert mine.absent == [] and mine.can_change
+
+    [mine] = await service.set_my_absences(s.rt, judge, round_id, MyAbsencesIn(session_ids=[later.id]))
+    assert mine.absent == [later.id]
+    assert [(a.judge_id, a.session_id) for a in await service.absences_of(s.national, round_id)] == [
+        (judge.user_id, later.id)
+    ]
+    with pytest.raises(InvalidInput):
+        await service.set_my_absences(s.rt, judge, round_id, MyAbsencesIn(session_ids=[10**6]))
+    outsider = await scoring.judge(clock, s.contest_id)  # a judge of the contest, not sitting the final
+    assert await service.my_sessions(s.rt, outsider, s.contest_id) == []
+    with pytest.raises(NotFound):
+        await service.set_my_absences(s.rt, outsider, round_id, MyAbsencesIn(session_ids=[]))
+
+    built = await build(s, round_id)
+    await service.publish(s.rt, s.national, built.id)
+    [mine] = await service.my_sessions(s.rt, judge, s.contest_id)
+    assert not mine.can_change
+    with pytest.raises(InvalidState):
+        await service.set_my_absences(s.rt, judge, round_id, MyAbsencesIn(session_ids=[]))
+    assert mine.absent == [later.id]  # unchanged
