@@ -12,6 +12,7 @@ from contest.regions.tables import University
 from contest.teams import roster
 from contest.teams.schemas import TeamIn
 from tests import factories as f
+from tests.frontend.browser.test_registration import log_in
 from tests.mailbox import deliver_mail, link
 
 pytestmark = pytest.mark.browser
@@ -94,10 +95,7 @@ async def test_the_console_team_table_scrolls_on_a_phone(browser, live_server, e
     await staff.grant(clock, user_id=organizer, role=Role.ORGANIZER, contest_id=contest_id)
     context = await browser.new_context(locale="zh-CN", viewport=PHONE)
     page = await context.new_page()
-    await page.goto(live_server + "/login")
-    await page.get_by_label("邮箱").fill("org@contest.cn")
-    await page.get_by_label("密码").fill(f.PASSWORD)
-    await page.get_by_role("button", name="登录").click()
+    await log_in(page, live_server, "org@contest.cn")
     await page.goto(live_server + "/console/teams?region_id=&track_id=&status=&q=")
     row = page.locator("table.wide tbody tr").first
     assert "一个名字相当长的团队" in await row.inner_text()
@@ -112,10 +110,7 @@ async def test_the_console_team_table_scrolls_on_a_phone(browser, live_server, e
     # no wider than the screen) and closes at a click elsewhere; the page reached marks "More".
     context = await browser.new_context(locale="zh-CN", viewport=PHONE)
     page = await context.new_page()
-    await page.goto(live_server + "/login")
-    await page.get_by_label("邮箱").fill("org@contest.cn")
-    await page.get_by_label("密码").fill(f.PASSWORD)
-    await page.get_by_role("button", name="登录").click()
+    await log_in(page, live_server, "org@contest.cn")
     await page.goto(live_server + "/console/teams")
     more = page.locator("details.nav-more")
     assert not await page.get_by_role("link", name="比赛设置").is_visible()
