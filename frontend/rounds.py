@@ -144,7 +144,7 @@ class RoundPages(Controller):
         listing = ParticipantsIn(team_ids(data.get("team_ids", "")))
         result = await participants.set_participants(rt, actor, round_id, listing)
         return await flash.redirect(
-            request, f"/console/rounds/{round_id}", notice=Msg("{count} teams take part.", {"count": result.total})
+            request, f"/console/rounds/{round_id}", notice=Msg("Teams taking part: {count}.", {"count": result.total})
         )
 
     @post("/rounds/{round_id:int}/extensions", opt={"back": "/console/rounds/{round_id}"})

@@ -185,16 +185,10 @@ def judge_steps(rounds: list[JudgeRound], now: datetime) -> list[Step]:
 def organizer_steps(teachers: int, changes: int, appeals: int, undelivered: int = 0) -> list[Step]:
     """What waits for an organizer: teachers to confirm, roster changes to decide, appeals to answer,
     mail that could not be delivered (national organizers)."""
-    steps = []
-    if teachers:
-        steps.append(Step(Msg("{count} teachers wait for you to confirm them.", {"count": teachers}), "/console/teams"))
-    if changes:
-        steps.append(
-            Step(Msg("{count} roster change requests wait for your decision.", {"count": changes}), "/console/teams")
-        )
-    if appeals:
-        steps.append(Step(Msg("{count} appeals wait for an answer.", {"count": appeals}), "/console/results"))
-    if undelivered:
-        undelivered_mail = Msg("E-mails that could not be delivered: {count}.", {"count": undelivered})
-        steps.append(Step(undelivered_mail, "/console/mail"))
-    return steps
+    waiting = (
+        (teachers, Msg("Teachers waiting for you to confirm them: {count}.", {"count": teachers}), "/console/teams"),
+        (changes, Msg("Roster changes waiting for your decision: {count}.", {"count": changes}), "/console/teams"),
+        (appeals, Msg("Appeals waiting for an answer: {count}.", {"count": appeals}), "/console/results"),
+        (undelivered, Msg("E-mails that could not be delivered: {count}.", {"count": undelivered}), "/console/mail"),
+    )
+    return [Step(message, where) for count, message, where in waiting if count]
