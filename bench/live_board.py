@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -238,6 +239,7 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=30)
         supervisor.stop_all()
+        shutil.rmtree(work, ignore_errors=True)  # hundreds of MB of S3 data and files
     print(
         f"{figures['sheets']} sheets submitted on one app process, seen by a viewer of another: "
         f"median {figures['latency_p50_s']} s, p95 {figures['latency_p95_s']} s, max {figures['latency_max_s']} s "

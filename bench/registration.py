@@ -18,6 +18,7 @@ import email
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -394,6 +395,7 @@ async def main() -> None:
         )
     finally:
         supervisor.stop_all()
+        shutil.rmtree(work, ignore_errors=True)  # hundreds of MB of S3 data and files
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 

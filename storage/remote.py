@@ -22,6 +22,7 @@ from minio import Minio
 from minio.error import S3Error
 
 from storage.checks import CheckResult, RangedReader, SlotConfig, check_file
+from storage.checks.entry import file_digest
 from storage.store import ObjectChanged, ObjectStore, StorageError, StoreConfig, storage_error
 
 BLOCK_BYTES = 1 << 20
@@ -60,7 +61,7 @@ class ObjectSource:
         self._size = size
         self._headers: dict[str, str | list[str] | tuple[str]] = {"If-Match": '"' + etag.strip('"') + '"'}
         self._stream: _Stream | None = None
-        self._last_end = -1
+        self._last_end = 0  # the end of the last ranged read: nothing read yet, so the start
         self.failure: StorageError | None = None
         self.requests = 0
 
@@ -76,7 +77,8 @@ class ObjectSource:
             return self._stream.take(length)
         self.close()
         if offset == self._last_end and offset + length < self._size:
-            # The second block in a row: the caller is scanning, so stream the rest of the object.
+            # The start of the object (every check reads a file from its start, the checksum pass
+            # right after), or the second block in a row: the caller is scanning, so stream the rest.
             self._stream = _Stream(self._get(offset, 0), offset)
             return self._stream.take(length)
         response = self._get(offset, length)
@@ -120,6 +122,16 @@ class _ObjectReader(RangedReader):
         return super().read(size)
 
 
+def digest_object(config: StoreConfig, key: str, *, size: int, etag: str) -> tuple[int, str]:
+    """`file_digest` of the object `key` at version `etag`: one streaming GET, nothing parsed, so the
+    verification job runs it in the worker itself, beside the bounded content check. Raises like
+    `check_object`."""
+    store = ObjectStore(config)
+    with ObjectSource(store.client, config.bucket, key, size=size, etag=etag) as source:
+        reader = _ObjectReader(source, size, block_size=BLOCK_BYTES, cache_blocks=1)
+        return file_digest(cast(BinaryIO, reader), size)  # ObjectSource raises S3's failures as StorageErrors
+
+
 def check_object(
     config: StoreConfig,
     key: str,
@@ -129,6 +141,7 @@ def check_object(
     slot: SlotConfig,
     names: Sequence[str] = (),
     filename: str | None = None,
+    checksum: bool = True,
 ) -> CheckResult:
     """`check_file` on the object `key` at version `etag` of `size` bytes, read from S3 in bounded
     pieces (at most CACHE_BLOCKS blocks of BLOCK_BYTES held at once, and the block being read).
@@ -140,10 +153,10 @@ def check_object(
     store = ObjectStore(config)
     with ObjectSource(store.client, config.bucket, key, size=size, etag=etag) as source:
         reader = _ObjectReader(source, size, block_size=BLOCK_BYTES, cache_blocks=CACHE_BLOCKS)
-        result = check_file(slot, cast(BinaryIO, reader), size, names=names, filename=filename)
+        result = check_file(slot, cast(BinaryIO, reader), size, names=names, filename=filename, checksum=checksum)
     if source.failure is not None:
         raise source.failure
     return result
 
 
-__all__ = ["BLOCK_BYTES", "CACHE_BLOCKS", "ObjectChanged", "ObjectSource", "check_object"]
+__all__ = ["BLOCK_BYTES", "CACHE_BLOCKS", "ObjectChanged", "ObjectSource", "check_object", "digest_object"]

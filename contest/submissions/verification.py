@@ -1,11 +1,13 @@
 """Verification: a finalised upload counts only once its content passed the checks of its slot.
 
-The check streams the object from S3 inside a child process bounded in time and memory
+The content check reads the object from S3 inside a child process bounded in time and memory
 (storage.sandbox), so a hostile file neither hangs nor exhausts the worker; a check that runs out of
-either refuses the file with that reason. An S3 failure is not a verdict: it is raised, and the job
+either refuses the file with that reason. Meanwhile the worker streams the object once for its size
+and digest, which parses nothing. An S3 failure is not a verdict: it is raised, and the job
 retried. Idempotent (arq delivers at least once): an upload no longer being checked is left alone.
 """
 
+import asyncio
 from functools import partial
 from typing import Any
 
@@ -20,7 +22,8 @@ from contest.submissions.tables import Upload, UploadStatus
 from contest.submissions.uploads import refused, stored_result
 from contest.teams import queries as teams
 from storage import ObjectChanged, ObjectStore
-from storage.remote import check_object
+from storage.checks import CheckResult
+from storage.remote import check_object, digest_object
 from storage.sandbox import ParseFailed, ParseTimeout, ParseTooLarge, run_bounded
 
 CHECK_MEMORY_MB = 512
@@ -38,11 +41,13 @@ async def blind_names(rt: Runtime, team_id: int) -> list[str]:
     return anonymity_names(team.name, people, (team.university.zh, team.university.en))
 
 
-async def run_check(rt: Runtime, store: ObjectStore, upload: dict[str, Any]) -> dict[str, Any]:
-    """The verdict on one stored upload, as kept with it."""
+async def _content_verdict(
+    rt: Runtime, store: ObjectStore, upload: dict[str, Any], size: int
+) -> CheckResult | dict[str, Any]:
+    """The bounded child's check of the content (without the checksum), or the refusal it ended in."""
     slot = await slot_of(upload["round"], upload["slot"])
     names = await blind_names(rt, upload["team"]) if (await round_row(upload["round"]))["blind"] else []
-    seconds = check_seconds(upload["size"] or 0)
+    seconds = check_seconds(size)
     check = partial(
         check_object,
         store.config,
@@ -52,9 +57,10 @@ async def run_check(rt: Runtime, store: ObjectStore, upload: dict[str, Any]) -> 
         slot=slot_config(slot),
         names=names,
         filename=upload["filename"],
+        checksum=False,
     )
     try:
-        return stored_result(await run_bounded(check, timeout_s=seconds, memory_mb=CHECK_MEMORY_MB))
+        result: CheckResult = await run_bounded(check, timeout_s=seconds, memory_mb=CHECK_MEMORY_MB)
     except ObjectChanged:
         return refused(problem("file_changed"))
     except ParseTimeout:
@@ -63,6 +69,35 @@ async def run_check(rt: Runtime, store: ObjectStore, upload: dict[str, Any]) -> 
         return refused(problem("check_memory"))
     except ParseFailed:
         return refused(problem("check_failed"))
+    return result
+
+
+async def run_check(rt: Runtime, store: ObjectStore, upload: dict[str, Any]) -> dict[str, Any]:
+    """The verdict on one stored upload, as kept with it.
+
+    Two readers at once: this process streams the object for its size and digest (bytes counted
+    and hashed, nothing parsed), while the bounded child parses the content with ranged reads.
+    """
+    size = upload["size"] or 0
+    digesting = asyncio.ensure_future(
+        asyncio.to_thread(digest_object, store.config, upload["key"], size=size, etag=upload["etag"])
+    )
+    try:
+        result = await _content_verdict(rt, store, upload, size)
+    finally:
+        # The stream ends on its own (a thread cannot be stopped): wait for it whatever happened.
+        outcome = await asyncio.gather(digesting, return_exceptions=True)
+    if isinstance(outcome[0], ObjectChanged):
+        return refused(problem("file_changed"))
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    if isinstance(result, dict):
+        return result
+    counted, digest = outcome[0]
+    if counted != size:
+        return refused(problem("file_size_mismatch", actual=counted, expected=size))
+    result.facts.digest = digest
+    return stored_result(result)
 
 
 async def record_verdict(clock: Clock, upload: dict[str, Any], verdict: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from blake3 import blake3
 
 from storage import ObjectChanged, ObjectStore, StorageUnavailable, StoreConfig, samples
 from storage.checks import DEFAULT_SLOTS, RangedReader, check_file
-from storage.remote import BLOCK_BYTES, ObjectSource, check_object
+from storage.remote import BLOCK_BYTES, ObjectSource, check_object, digest_object
 from storage.sandbox import run_bounded
 
 MIB = 1024 * 1024
@@ -54,8 +54,7 @@ async def test_a_large_file_in_s3_is_checked_with_few_requests_and_bounded_memor
             tracemalloc.stop()
     assert result.ok, result.problems
     assert result.facts.digest == f"blake3:{blake3(data).hexdigest()}"
-    # A ranged GET for the first block, one stream for the rest, a few jumps (and, for the archive,
-    # one more stream as it is unpacked).
+    # One stream from the start, a few jumps (and, for the archive, one more stream as it is unpacked).
     assert source.requests <= 10
     assert peak < 16 * MIB, f"peak {peak / MIB:.1f} MiB"  # 4 cached blocks and the one being read, not the file
 
@@ -72,6 +71,20 @@ async def test_an_object_replaced_after_it_was_recorded_is_not_checked(store):
     await store.put(key, samples.mp4_bytes(10), "video/mp4")
     with pytest.raises(ObjectChanged):
         check_object(store.config, key, size=info.size, etag=info.etag, slot=DEFAULT_SLOTS["demo_video"])
+    with pytest.raises(ObjectChanged):
+        digest_object(store.config, key, size=info.size, etag=info.etag)
+
+
+async def test_the_digest_streams_the_object_once_and_the_content_check_can_leave_it_out(store):
+    key, info, data = await put_video(store, 5 * MIB)
+    assert digest_object(store.config, key, size=info.size, etag=info.etag) == (
+        len(data),
+        f"blake3:{blake3(data).hexdigest()}",
+    )
+    content = check_object(
+        store.config, key, size=info.size, etag=info.etag, slot=DEFAULT_SLOTS["demo_video"], checksum=False
+    )
+    assert content.ok and content.facts.digest is None and content.facts.duration_s == 150
 
 
 async def test_a_failing_s3_is_raised_not_taken_for_a_damaged_file(store, monkeypatch):
@@ -79,9 +92,18 @@ async def test_a_failing_s3_is_raised_not_taken_for_a_damaged_file(store, monkey
     real_get = ObjectSource._get
 
     def flaky(self, offset, length):
-        if self.requests >= 1:  # the stream after the first block breaks off
-            raise urllib3.exceptions.ProtocolError("connection reset")
-        return real_get(self, offset, length)
+        """The connection breaks off after the second block of every read."""
+        response = real_get(self, offset, length)
+        real_read, blocks = response.read, []
+
+        def read(*args, **kwargs):
+            blocks.append(1)
+            if len(blocks) > 2:
+                raise urllib3.exceptions.ProtocolError("connection reset")
+            return real_read(*args, **kwargs)
+
+        response.read = read
+        return response
 
     monkeypatch.setattr(ObjectSource, "_get", flaky)
     with pytest.raises(StorageUnavailable):
