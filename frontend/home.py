@@ -12,7 +12,6 @@ from contest.lib.principal import Principal, Role
 from contest.lib.runtime import Runtime
 from contest.lib.schemas import Name
 from contest.rounds import participants
-from contest.rounds import service as rounds
 from contest.rounds.schemas import RoundOut
 from contest.submissions import entries
 from contest.teams import queries as teams
@@ -21,8 +20,10 @@ from judging.results import appeals as results
 from judging.sheets import service as panel
 
 
-async def steps_for(rt: Runtime, viewer: Principal, contest: ContestOut | None) -> list[Step]:
-    """Every step of this person, in the order they are taken."""
+async def steps_for(
+    rt: Runtime, viewer: Principal, contest: ContestOut | None, plan: list[RoundOut]
+) -> list[Step]:
+    """Every step of this person, in the order they are taken (`plan`: the contest's rounds)."""
     user = await accounts.profile(viewer.user_id)
     team = await teams.my_team(rt, viewer, contest.id) if contest else None
     now = rt.clock.now()
@@ -34,7 +35,7 @@ async def steps_for(rt: Runtime, viewer: Principal, contest: ContestOut | None) 
     if viewer.has_role(Role.JUDGE, contest.id):
         steps += judge_steps(await _judge_rounds(rt, viewer, contest.id), now)
     if viewer.organizes(contest.id):
-        steps += await _organizer_steps(rt, viewer, contest.id)
+        steps += await _organizer_steps(viewer, contest.id, plan)
     return steps
 
 
@@ -73,9 +74,9 @@ async def _judge_rounds(rt: Runtime, viewer: Principal, contest_id: int) -> list
     ]
 
 
-async def _organizer_steps(rt: Runtime, viewer: Principal, contest_id: int) -> list[Step]:
+async def _organizer_steps(viewer: Principal, contest_id: int, plan: list[RoundOut]) -> list[Step]:
     open_appeals = 0
-    for current in await rounds.rounds_of(rt, contest_id):
+    for current in plan:
         try:
             open_appeals += sum(1 for a in await results.appeals(viewer, current.id) if a.status == "open")
         except DomainError:  # a regional organizer does not answer appeals

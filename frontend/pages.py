@@ -31,8 +31,8 @@ class PagesController(Controller):
         self, request: Request[Any, Any, Any], rt: NamedDependency[Runtime], viewer: NamedDependency[Principal | None]
     ) -> Template:
         contest = await chosen_or_newest(request)
-        steps = await home.steps_for(rt, viewer, contest) if viewer is not None else []
         plan = await rounds.rounds_of(rt, contest.id) if contest else []
+        steps = await home.steps_for(rt, viewer, contest, plan) if viewer is not None else []
         return render(request, "home.html", {"contest": contest, "steps": steps, "stages": home.stages(contest, plan)})
 
     @get("/privacy")

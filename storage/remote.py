@@ -1,13 +1,13 @@
 """Checking an entry file where it lies in S3, never holding it in memory.
 
-`check_object` is what the verification job runs, in a bounded child process (storage.sandbox). The
-checks read a seekable file (`RangedReader`); `ObjectSource` serves its block reads: a run of
-consecutive blocks (the checksum pass over the whole file) becomes one streaming GET, read in step
-with the hashing (S3 fills the socket's buffers meanwhile; a read-ahead thread cost more in hand-offs
-than it overlapped), while a jump (a ZIP's central directory, an MP4's moov box at the end) is one
-bounded ranged GET. Every GET is conditional on the ETag recorded when the upload was finalised
-(If-Match), so the bytes checked are the bytes recorded: an object replaced meanwhile fails with
-ObjectChanged instead of passing unseen.
+`check_object` is what the verification job runs in a bounded child process (storage.sandbox), and
+`digest_object` what it runs beside it in the worker (the size and digest: a stream, nothing parsed).
+Both read a seekable file (`RangedReader`); `ObjectSource` serves its block reads: reading from the
+start, or a run of consecutive blocks, becomes one streaming GET read as the caller asks (a read-ahead
+thread cost more in hand-offs than it overlapped), while a jump (a ZIP's central directory, an MP4's
+moov box at the end) is one bounded ranged GET. Every GET is conditional on the ETag recorded when
+the upload was finalised (If-Match), so the bytes checked are the bytes recorded: an object replaced
+meanwhile fails with ObjectChanged instead of passing unseen.
 
 The checks turn any read error into a verdict about the file ("cannot be opened"); a failure of S3
 is not one, so the source remembers it and `check_object` raises it instead of returning a verdict.

@@ -9,17 +9,16 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 
-from contest.accounts import service as accounts
 from contest.accounts import staff
-from contest.accounts.tables import AccountKind, User
+from contest.accounts.tables import AccountKind
 from contest.contests import service as contests
 from contest.lib.clock import Clock
-from contest.lib.db import write_transaction
 from contest.lib.principal import SYSTEM, Role
 from contest.lib.runtime import Runtime
 from contest.lib.settings import Settings
 from contest.regions import service as regions
 from contest.rounds import service as rounds
+from contest.shell.demo_people import demo_account
 from contest.shell.wiring import runtime_for
 from contest.teams import queries as teams
 from contest.teams.queries import TeamFilter
@@ -104,18 +103,14 @@ async def seed_judging(settings: Settings, clock: Clock, contest_id: int, passwo
 async def _judge_account(
     clock: Clock, hasher: PasswordHasher, password_hash: str, region: str, serial: int, rng: random.Random
 ) -> int:
-    user_id = await accounts.create_user(
+    return await demo_account(
         clock,
         hasher,
+        password_hash,
         email=f"judge-{region}{serial}@demo.contest.cn",
         name=rng.choice(SURNAMES) + rng.choice(("老师", "教授", "工程师")),
         kind=AccountKind.STAFF,
-        password=None,
-        verified=True,
     )
-    async with write_transaction():
-        await User.update({User.password_hash: password_hash}).where(User.id == user_id)
-    return user_id
 
 
 async def _final(rt: Runtime, round_id: int, every: list[JudgeOut]) -> None:

@@ -22,10 +22,11 @@ from contest.lib.db import json_value, write_transaction
 from contest.lib.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from contest.lib.mail import limits as mail_limits
 from contest.lib.outbox import service as outbox
-from contest.lib.principal import Principal, Role, audit_id
+from contest.lib.principal import Principal, audit_id
 from contest.lib.runtime import Runtime
 from contest.lib.schemas import Name
 from contest.rounds import service as rounds
+from judging.assignment.access import require_judge
 from judging.assignment.common import message_outs, notify, round_name
 from judging.assignment.facts import labels_of
 from judging.assignment.inputs import relabel
@@ -264,12 +265,13 @@ async def _published(round_id: int) -> bool:
 
 async def my_sessions(rt: Runtime, actor: Principal, contest_id: int) -> list[MySessionsOut]:
     """The on-site rounds with sessions in which the judge sits, and what they said they cannot."""
-    if not actor.has_role(Role.JUDGE, contest_id):
-        raise Forbidden("Only judges of this contest have assigned entries.")
+    require_judge(actor, contest_id)
     me = await judges.judges(contest_id, [actor.user_id])
-    out = []
+    out: list[MySessionsOut] = []
+    if not me:
+        return out
     for round_ in await rounds.rounds_of(rt, contest_id):
-        if round_.kind != "onsite" or not me:
+        if round_.kind != "onsite":
             continue
         if not (await judges.round_loads(round_.id, me, online=False))[actor.user_id].available:
             continue

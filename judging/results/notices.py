@@ -117,4 +117,3 @@ async def notify_answer(rt: Runtime, actor_id: int | None, appeal: dict[str, Any
         "appeal_answered",
         {"decision": decision, "answer": answer},
     )
-

@@ -14,7 +14,6 @@ from contest.lib.clock import Clock
 from contest.lib.db import current_engine, one, write_transaction
 from contest.lib.errors import Conflict, Forbidden
 from contest.lib.mail import limits as mail_limits
-from contest.lib.mail.limits import Requester
 from contest.lib.mail.tables import MailMessage
 from contest.lib.outbox import service as outbox
 from contest.lib.principal import Principal, audit_id
@@ -85,7 +84,7 @@ def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, 
 async def send(
     clock: Clock,
     *,
-    requester: Requester,
+    requester: mail_limits.Requester,
     to: str,
     language: str,
     template: str,
